@@ -1,0 +1,117 @@
+"""Reduce a SQL statement to its shape, so that statements differing only in values group.
+
+Detectors count "the same query" (N+1 loops, duplicates) by fingerprint, and it is computed
+for every recorded statement, so it must be cheap and must never raise on whatever a driver
+or a raw cursor hands us. sqlparse is far too slow for this; instead one compiled regex
+scans the text once, then a few anchored regexes collapse variable-length parts (IN lists,
+bulk VALUES, ANY arrays, savepoint names). All of it is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["fingerprint"]
+
+# The closing quote may be missing: an unterminated string runs to the end of the text.
+# Backslash escapes are MySQL's (and PostgreSQL E'' strings'); a PostgreSQL standard string
+# ending in a backslash is too rare to justify scanning differently per vendor.
+# \\(?:.|\Z) rather than \\.? keeps every string parse unique, so no backtracking blow-up.
+_STRING = r"[enbx]?'(?:[^'\\]|''|\\(?:.|\Z))*(?:'|\Z)"
+_PARAM = r"%s|%\(\w+\)s|\?|:[^\W\d]\w*|\$\d+"
+_NUMBER = r"0x[0-9a-f]+|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
+_VALUE = rf"(?:{_STRING}|{_PARAM}|-?(?:{_NUMBER}))"
+_ROW = rf"\(\s*(?:{_VALUE}|null|default)(?:\s*,\s*(?:{_VALUE}|null|default))*\s*\)"
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>[\s\x00]+|--[^\n]*|/\*.*?(?:\*/|\Z))
+    # Whole IN lists and bulk VALUES in one match: a 100,000-element list is one token.
+  | (?P<in_list>in\s*\(\s*{_VALUE}(?:\s*,\s*{_VALUE})*\s*\))
+  | (?P<values>values\s*{_ROW}(?:\s*,\s*{_ROW})*)
+  | (?P<string>{_STRING})
+  | (?P<quoted>"(?:[^"]|"")*(?:"|\Z)|`(?:[^`]|``)*(?:`|\Z))
+  | (?P<value>{_PARAM}|{_NUMBER})
+    # Starting with a letter, so digits inside identifiers (t4, app_model2) stay.
+  | (?P<word>[^\W\d]\w*)
+  | (?P<op>::|<>|!=|<=|>=|\|\||.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_COLLAPSED = {"in_list": "in (...)", "values": "values (...)"}
+# A subquery keeps its shape: only parenthesis-free contents (?, array[?, ?], ?::int[]) go.
+_ANY = re.compile(r"\bany ?\((?!select\b)[^()]*\)")
+# Anchored: "release" or "savepoint" may be column names elsewhere in a statement.
+_SAVEPOINT = re.compile(r"^(savepoint|release|rollback(?: work)? to)(?: savepoint)? [^ ;]+")
+_SAVEPOINT_FORMS = {"savepoint": "savepoint ?", "release": "release savepoint ?"}
+
+_NO_SPACE_BEFORE = frozenset({",", ")", "[", "]", ".", "::"})
+_NO_SPACE_AFTER = frozenset({"(", "[", ".", "::"})
+# After these a minus is a sign, not a subtraction: "x = -1" and "x = 1" are the same shape.
+_SIGN_CONTEXT = frozenset(
+    {"(", "[", ",", "=", "<", ">", "<>", "!=", "<=", ">=", "+", "-", "*", "/", "select",
+     "where", "and", "or", "not", "when", "then", "else", "limit", "offset", "by", "in",
+     "like", "between", "values", "set", "having", "on", "is", "return", "case"}
+)  # fmt: skip
+
+_CACHE_SIZE = 4096
+# Huge statements (long IN lists) rarely repeat verbatim; caching them would pin megabytes.
+_CACHE_MAX_LEN = 8192
+_cache: dict[str, str] = {}
+
+
+def fingerprint(sql: str) -> str:
+    """Return the lowercase, single-spaced shape of ``sql`` with every value replaced by ``?``.
+
+    ``IN`` lists, ``= ANY(...)`` arrays and multi-row ``VALUES`` collapse to ``(...)`` so that
+    their length does not matter; savepoint names become ``?``. Never raises.
+    """
+    cached = _cache.get(sql)
+    if cached is not None:
+        return cached
+    result = _fingerprint(sql)
+    if len(sql) <= _CACHE_MAX_LEN:
+        if len(_cache) >= _CACHE_SIZE:
+            # Clearing beats LRU bookkeeping: the hot statements refill it at once.
+            _cache.clear()
+        _cache[sql] = result
+    return result
+
+
+def _fingerprint(sql: str) -> str:
+    pieces: list[str] = []
+    prev = ""  # last token emitted ("?" for any value)
+    before_prev = ""
+    prev_is_name = False
+    spaced = False
+    for match in _TOKEN.finditer(sql.lower()):
+        kind = match.lastgroup or "op"
+        token = match.group()
+        if kind == "space":
+            spaced = True
+            continue
+        is_name = kind in ("word", "quoted")
+        if kind == "quoted":
+            quote = token[0]
+            token = token[1:-1] if len(token) > 1 and token[-1] == quote else token[1:]
+            token = token.replace(quote * 2, quote) or quote * 2
+        elif kind in _COLLAPSED:
+            token = _COLLAPSED[kind]
+        elif kind in ("string", "value"):
+            token = "?"
+            if prev == "-" and (before_prev in _SIGN_CONTEXT or not before_prev):
+                pieces.pop()
+                prev = before_prev
+        if not pieces or token in _NO_SPACE_BEFORE or prev in _NO_SPACE_AFTER:
+            sep = ""
+        elif token == "(" and prev_is_name and not spaced:
+            sep = ""  # a function call, count(*), keeps its parenthesis attached
+        else:
+            sep = " "
+        pieces.append(sep + token)
+        before_prev, prev, prev_is_name, spaced = prev, token, is_name, False
+    text = _ANY.sub("any(...)", "".join(pieces))
+    return _SAVEPOINT.sub(_savepoint, text)
+
+
+def _savepoint(match: re.Match[str]) -> str:
+    return _SAVEPOINT_FORMS.get(match.group(1), "rollback to savepoint ?")

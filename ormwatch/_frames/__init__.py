@@ -1,0 +1,63 @@
+"""Read the stack that issued a statement: its call site, user stack and ORM context.
+
+One walk from the innermost frame outwards. ORM frames are collected until the
+first user (or template) frame, which is the call site; after it only user and
+template frames are kept, up to ``STACK_DEPTH``. When the walk crosses into
+asgiref's worker thread before finding the call site, it continues in the
+coroutine awaiting that thread: the sync frames further out belong to whoever
+is blocked waiting, not to the code that asked for the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import FrameType
+
+from ormwatch._frames import _asyncsite, _callsite, _orm, _roles
+from ormwatch._query import CallSite, OrmContext
+
+__all__ = ["clear_caches", "read"]
+
+clear_caches = _callsite.clear_caches
+
+
+def read(
+    frame: FrameType | None, fingerprint: str, depth: int
+) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext]:
+    table = _roles.roles()
+    hits: list[_orm.Hit] = []
+    stack: list[CallSite] = []
+    frames: Iterator[FrameType] = _outwards(frame)
+    switched = False
+    while (f := next(frames, None)) is not None:
+        code = f.f_code
+        role = table.get(code)
+        site: CallSite | None = None
+        if role is not None:
+            if role[0] == _roles.TEMPLATE:
+                site = _callsite.django_template_site(f)
+            elif role[0] == _roles.SYNC_TO_ASYNC:
+                if not stack and not switched:
+                    awaiting = _asyncsite.awaiting_frames(f)
+                    if awaiting:
+                        frames, switched = iter(awaiting), True
+            elif not stack:
+                hits.append((role[0], role[1], f))
+        else:
+            kind = _callsite.code_kind(code, f)
+            if kind == _callsite.USER:
+                site = _callsite.python_site(code, f.f_lineno)
+            elif kind == _callsite.JINJA2:
+                site = _callsite.jinja2_site(code, f)
+        if site is not None and (not stack or stack[-1] != site):
+            stack.append(site)
+            if len(stack) > depth:
+                break
+    orm = _orm.context(hits, fingerprint)
+    return (stack[0] if stack else None), tuple(stack), orm
+
+
+def _outwards(frame: FrameType | None) -> Iterator[FrameType]:
+    while frame is not None:
+        yield frame
+        frame = frame.f_back

@@ -1,0 +1,131 @@
+"""Which frames are the user's, and the CallSite each one stands for.
+
+Both answers are cached per code object (and per line), so a site seen before
+costs dictionary look-ups: no source is read and no traceback is built per
+query. The caches are cleared when the ``ORMWATCH`` setting changes.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import site
+import sysconfig
+from types import CodeType, FrameType
+from typing import Any
+
+from ormwatch._query import CallSite
+
+LIBRARY, USER, JINJA2 = 0, 1, 2
+
+_code_kind: dict[CodeType, int] = {}
+_sites: dict[tuple[Any, int], CallSite] = {}
+_prefixes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
+def clear_caches() -> None:
+    global _prefixes
+    _code_kind.clear()
+    _sites.clear()
+    _prefixes = None
+
+
+def _with_sep(path: str) -> str:
+    path = os.path.realpath(path)
+    return path if path.endswith(os.sep) else path + os.sep
+
+
+def _library_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    global _prefixes
+    if _prefixes is None:
+        from ormwatch import _conf
+
+        conf = _conf.get()
+        paths = set(site.getsitepackages())
+        if site.ENABLE_USER_SITE and site.getusersitepackages():
+            paths.add(site.getusersitepackages())
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            if key in sysconfig.get_paths():
+                paths.add(sysconfig.get_paths()[key])
+        # Django and ormwatch may be editable checkouts outside site-packages.
+        import django
+
+        paths.add(os.path.dirname(django.__file__))
+        paths.add(os.path.dirname(os.path.dirname(__file__)))
+        paths.update(conf.library_paths)
+        library = tuple(sorted({_with_sep(p) for p in paths}))
+        user = tuple(sorted({_with_sep(p) for p in conf.user_paths}))
+        _prefixes = (library, user)
+    return _prefixes
+
+
+def code_kind(code: CodeType, frame: FrameType) -> int:
+    """LIBRARY, USER or JINJA2 (a compiled Jinja2 template) for ``code``."""
+    kind = _code_kind.get(code)
+    if kind is None:
+        kind = _classify(code, frame)
+        _code_kind[code] = kind
+    return kind
+
+
+def _classify(code: CodeType, frame: FrameType) -> int:
+    filename = code.co_filename
+    if not filename or filename.startswith("<"):
+        return LIBRARY
+    library, user = _library_prefixes()
+    path = os.path.realpath(filename)
+    if path.startswith(user):
+        return USER
+    if path.startswith(library):
+        return LIBRARY
+    # Jinja2 compiles templates to Python code whose filename is the template.
+    if "__jinja_template__" in frame.f_globals:
+        return JINJA2
+    return USER
+
+
+def python_site(code: CodeType, line: int) -> CallSite:
+    key = (code, line)
+    site_ = _sites.get(key)
+    if site_ is None:
+        function = getattr(code, "co_qualname", code.co_name)
+        source = linecache.getline(code.co_filename, line).strip()
+        site_ = CallSite(code.co_filename, line, function, source, "python")
+        _sites[key] = site_
+    return site_
+
+
+def jinja2_site(code: CodeType, frame: FrameType) -> CallSite | None:
+    key = (code, -frame.f_lineno)
+    site_ = _sites.get(key)
+    if site_ is None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is None:
+            return None
+        line = template.get_corresponding_lineno(frame.f_lineno)
+        path = template.filename or code.co_filename
+        name = template.name or os.path.basename(path)
+        source = linecache.getline(path, line).strip()
+        site_ = CallSite(path, line, name, source, "jinja2")
+        _sites[key] = site_
+    return site_
+
+
+def django_template_site(frame: FrameType) -> CallSite | None:
+    """The template line of a ``Node.render_annotated`` frame."""
+    node = frame.f_locals.get("self")
+    token = getattr(node, "token", None)
+    origin = getattr(node, "origin", None)
+    if token is None or origin is None:
+        return None
+    path = str(origin.name)
+    line = int(token.lineno)
+    # Templates from strings share one fake path: tell their nodes apart by text.
+    key: tuple[Any, int] = ((path, token.contents) if path.startswith("<") else path, line)
+    site_ = _sites.get(key)
+    if site_ is None:
+        name = origin.template_name or os.path.basename(path)
+        source = linecache.getline(path, line).strip() or str(token.contents)
+        site_ = CallSite(path, line, str(name), source, "template")
+        _sites[key] = site_
+    return site_

@@ -1,0 +1,144 @@
+"""Turn the ORM frames found on a stack into an ``OrmContext``."""
+
+from __future__ import annotations
+
+from types import FrameType
+from typing import Any
+
+from ormwatch._frames import _joins, _relations
+from ormwatch._frames import _roles as r
+from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
+
+Hit = tuple[str, str, FrameType]
+
+_WRITE_VERBS = ("insert", "update", "delete", "replace")
+_DESCRIPTORS = (r.FORWARD, r.REVERSE_O2O, r.DEFERRED, r.GENERIC_FK)
+
+
+def context(hits: list[Hit], fingerprint: str) -> OrmContext:
+    """``hits`` are innermost first; the outermost ORM call is the user's."""
+    is_write = fingerprint.startswith(_WRITE_VERBS)
+    if not hits:
+        return OrmContext(kind="write") if is_write else EMPTY_CONTEXT
+    chain = tuple(name for role, name, _ in reversed(hits) if role in (r.QUERYSET, r.MODEL))
+    method = chain[0] if chain else None
+    compiler = next((f for role, _, f in hits if role == r.COMPILER), None)
+    queryset = next(
+        (f.f_locals.get("self") for role, _, f in reversed(hits) if role == r.QUERYSET), None
+    )
+    fields: dict[str, Any] = {"method": method, "chain": chain}
+    if compiler is not None:
+        comp = compiler.f_locals.get("self")
+        query = getattr(comp, "query", None)
+        model = getattr(query, "model", None)
+        if model is not None:
+            fields["model"] = _relations.label(model)
+        if comp is not None and query is not None:
+            fields["joins"] = _joins.joins(comp)
+    if queryset is not None:
+        fields.update(_queryset_fields(queryset))
+    fields.update(_relation_fields(hits, queryset))
+    if is_write:
+        fields["kind"] = "write"
+        fields["write"] = method or ("delete" if any(h[0] == r.CASCADE for h in hits) else None)
+    fields.setdefault("kind", "query" if chain else "other")
+    if any(role == r.RAW for role, _, _ in hits):
+        fields["kind"] = "raw"
+    return OrmContext(**fields)
+
+
+def _queryset_fields(qs: Any) -> dict[str, Any]:
+    query = qs.__dict__.get("_query")
+    fields: dict[str, Any] = {}
+    from django.db.models.query import ModelIterable
+
+    fields["values"] = getattr(qs, "_iterable_class", ModelIterable) is not ModelIterable
+    lookups = getattr(qs, "_prefetch_related_lookups", ())
+    fields["prefetch_related"] = tuple(getattr(x, "prefetch_to", x) for x in lookups)
+    selected = getattr(query, "select_related", False)
+    if selected is True:
+        fields["select_related"] = ("*",)
+    elif isinstance(selected, dict):
+        fields["select_related"] = tuple(_flatten(selected, ""))
+    return fields
+
+
+def _flatten(tree: dict[str, Any], prefix: str) -> list[str]:
+    paths: list[str] = []
+    for name, sub in tree.items():
+        path = f"{prefix}__{name}" if prefix else name
+        paths.append(path)
+        if isinstance(sub, dict):
+            paths.extend(_flatten(sub, path))
+    return paths
+
+
+def _relation_fields(hits: list[Hit], queryset: Any) -> dict[str, Any]:
+    descriptor = next(((role, f) for role, _, f in hits if role in _DESCRIPTORS), None)
+    batched = any(role == r.FETCH_MANY for role, _, _ in hits)
+    if descriptor is not None:
+        role, frame = descriptor
+        instance = frame.f_locals.get("instance")
+        found = _descriptor_relation(role, frame.f_locals.get("self"), instance)
+        return {
+            "kind": "deferred_load" if role == r.DEFERRED else "lazy_load",
+            "relation": found,
+            "instance_pk": getattr(instance, "pk", None),
+            "batched": batched,
+        }
+    prefetch = next((f for role, name, f in hits if name == "prefetch_one_level"), None)
+    if prefetch is not None:
+        return _prefetch_fields(prefetch)
+    hints = getattr(queryset, "_hints", None) or {}
+    instance = hints.get("instance")
+    if instance is None or not hasattr(instance, "_meta"):
+        generic = _relations.generic_relation(queryset) if queryset is not None else None
+        if generic is None:
+            return {}
+        field, object_id = generic
+        return {
+            "kind": "related_manager",
+            "relation": _relations.relation(field.model, field),
+            "instance_pk": object_id,
+        }
+    field = _relations.manager_relation(instance, queryset)
+    if field is None:
+        return {"kind": "related_manager", "instance_pk": instance.pk}
+    cache = getattr(instance, "_prefetched_objects_cache", None) or {}
+    return {
+        "kind": "related_manager",
+        "relation": _relations.relation(type(instance), field),
+        "instance_pk": instance.pk,
+        "prefetched": _relations.prefetch_cache_name(field) in cache,
+    }
+
+
+def _descriptor_relation(role: str, descriptor: Any, instance: Any) -> Relation | None:
+    if descriptor is None or instance is None:
+        return None
+    model = type(instance)
+    if role == r.REVERSE_O2O:
+        return _relations.relation(model, descriptor.related)
+    if role == r.GENERIC_FK:
+        return Relation(_relations.label(model), str(descriptor.name), "generic_fk")
+    field = descriptor.field
+    if role == r.DEFERRED:
+        return Relation(_relations.label(model), str(field.attname), "deferred")
+    return _relations.relation(model, field)
+
+
+def _prefetch_fields(frame: FrameType) -> dict[str, Any]:
+    local = frame.f_locals
+    lookup, level, instances = local.get("lookup"), local.get("level"), local.get("instances")
+    fields: dict[str, Any] = {"kind": "prefetch"}
+    if lookup is not None and isinstance(level, int):
+        fields["prefetch_lookup"] = str(lookup.get_current_prefetch_to(level))
+        through = str(lookup.get_current_to_attr(level)[0])
+        if instances:
+            model = type(instances[0])
+            field = _relations.find(model, lookup.prefetch_through.split("__")[level])
+            if field is not None:
+                fields["relation"] = _relations.relation(model, field)
+            elif through:
+                fields["relation"] = Relation(_relations.label(model), through, "unknown")
+    return fields

@@ -1,0 +1,130 @@
+"""The Django functions whose frames tell what the ORM was doing.
+
+Frames are recognised by code object identity, looked up in one dictionary
+built on first use: no name matching and no per-frame attribute reads on the
+hot path. Django 5.2, 6.0 and 6.1 all define these functions (6.1 adds the
+fetch-mode ``fetch_many`` methods, looked up only where they exist).
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import CodeType
+from typing import Any
+
+# role -> what the frame means.
+QUERYSET = "queryset"  # a QuerySet method; name is the user's verb
+MODEL = "model"  # a Model method (save, delete, refresh_from_db)
+FORWARD = "forward"  # ForwardManyToOneDescriptor.__get__ (FK and forward O2O)
+REVERSE_O2O = "reverse_o2o"  # ReverseOneToOneDescriptor.__get__
+DEFERRED = "deferred"  # DeferredAttribute.__get__
+GENERIC_FK = "generic_fk"  # GenericForeignKey.__get__
+PREFETCH = "prefetch"  # prefetch_related_objects / prefetch_one_level
+FETCH_MANY = "fetch_many"  # Django 6.1 FETCH_PEERS loading a batch of peers
+CASCADE = "cascade"  # deletion.Collector collecting or deleting related rows
+COMPILER = "compiler"  # SQLCompiler.execute_sql: the compiled Query is here
+TEMPLATE = "template"  # django.template.base.Node.render_annotated
+SYNC_TO_ASYNC = "sync_to_async"  # asgiref's worker-thread entry point
+RAW = "raw"  # RawQuerySet iteration
+
+QUERYSET_METHODS = {
+    "__iter__": "iterate",
+    "__len__": "len",
+    "__bool__": "bool",
+    "__getitem__": "getitem",
+    "__contains__": "contains",
+    "iterator": "iterator",
+    "get": "get",
+    "first": "first",
+    "last": "last",
+    "earliest": "earliest",
+    "latest": "latest",
+    "count": "count",
+    "exists": "exists",
+    "contains": "contains",
+    "aggregate": "aggregate",
+    "in_bulk": "in_bulk",
+    "explain": "explain",
+    "create": "create",
+    "get_or_create": "get_or_create",
+    "update_or_create": "update_or_create",
+    "bulk_create": "bulk_create",
+    "bulk_update": "bulk_update",
+    "update": "update",
+    "delete": "delete",
+    "_raw_delete": "delete",
+}
+MODEL_METHODS = {
+    "save": "save",
+    "delete": "delete",
+    "refresh_from_db": "refresh_from_db",
+}
+
+Role = tuple[str, str]
+_roles: dict[CodeType, Role] | None = None
+
+
+def _code(func: Any) -> CodeType | None:
+    func = inspect.unwrap(func)
+    return getattr(func, "__code__", None)
+
+
+def roles() -> dict[CodeType, Role]:
+    global _roles
+    if _roles is None:
+        _roles = _build()
+    return _roles
+
+
+def _build() -> dict[CodeType, Role]:
+    from django.db.models import Model, deletion, query, query_utils
+    from django.db.models.fields import related_descriptors as rd
+    from django.db.models.sql import compiler
+    from django.template import base as template_base
+
+    table: dict[CodeType, Role] = {}
+
+    def add(func: Any, role: str, name: str) -> None:
+        code = _code(func)
+        if code is not None:
+            table[code] = (role, name)
+
+    for attr, name in QUERYSET_METHODS.items():
+        if attr in vars(query.QuerySet):
+            add(vars(query.QuerySet)[attr], QUERYSET, name)
+    add(query.RawQuerySet.__iter__, RAW, "raw")
+    for attr, name in MODEL_METHODS.items():
+        add(getattr(Model, attr), MODEL, name)
+    add(rd.ForwardManyToOneDescriptor.__get__, FORWARD, "__get__")
+    add(rd.ReverseOneToOneDescriptor.__get__, REVERSE_O2O, "__get__")
+    add(query_utils.DeferredAttribute.__get__, DEFERRED, "__get__")
+    add(query.prefetch_related_objects, PREFETCH, "prefetch_related_objects")
+    add(query.prefetch_one_level, PREFETCH, "prefetch_one_level")
+    for owner in (
+        rd.ForwardManyToOneDescriptor,
+        rd.ReverseOneToOneDescriptor,
+        query_utils.DeferredAttribute,
+    ):
+        if "fetch_many" in vars(owner):
+            add(vars(owner)["fetch_many"], FETCH_MANY, "fetch_many")
+    add(deletion.Collector.collect, CASCADE, "collect")
+    add(deletion.Collector.delete, CASCADE, "delete")
+    for klass in vars(compiler).values():
+        if isinstance(klass, type) and "execute_sql" in vars(klass):
+            add(vars(klass)["execute_sql"], COMPILER, "execute_sql")
+    add(template_base.Node.render_annotated, TEMPLATE, "render_annotated")
+    try:
+        from django.contrib.contenttypes.fields import GenericForeignKey
+    except ImportError:  # contenttypes not importable: no generic relations
+        pass
+    else:
+        add(GenericForeignKey.__get__, GENERIC_FK, "__get__")
+        if "fetch_many" in vars(GenericForeignKey):
+            add(vars(GenericForeignKey)["fetch_many"], FETCH_MANY, "fetch_many")
+    try:
+        from asgiref.sync import SyncToAsync
+    except ImportError:  # asgiref always ships with Django; stay safe anyway
+        pass
+    else:
+        add(SyncToAsync.thread_handler, SYNC_TO_ASYNC, "thread_handler")
+    return table

@@ -1,0 +1,98 @@
+"""One watch() block's recording, and how one statement is added to it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from time import perf_counter
+from types import FrameType
+from typing import Any
+
+from ormwatch import _conf, _failsafe, _frames
+from ormwatch._fingerprint import fingerprint
+from ormwatch._query import EMPTY_CONTEXT, Query
+from ormwatch._record._params import copy_params
+
+
+class Recording:
+    """The queries of one scope. Bounded: past ``MAX_QUERIES`` they are only counted."""
+
+    __slots__ = (
+        "count",
+        "ended",
+        "max_queries",
+        "overflow",
+        "overflow_ms",
+        "queries",
+        "settings",
+        "started",
+        "total_ms",
+    )
+
+    def __init__(self) -> None:
+        self.settings = _conf.get()
+        self.max_queries = self.settings.max_queries
+        self.queries: list[Query] = []
+        self.count = 0
+        self.total_ms = 0.0
+        self.overflow = 0
+        self.overflow_ms = 0.0
+        self.started = perf_counter()
+        self.ended: float | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self.queries) >= self.max_queries
+
+
+def record(
+    recordings: Sequence[Recording],
+    sql: Any,
+    params: Any,
+    many: bool,
+    context: dict[str, Any],
+    start: float,
+    end: float,
+    error: BaseException | None,
+    frame: FrameType,
+) -> None:
+    """Add one executed statement to every active recording."""
+    duration_ms = (end - start) * 1000.0
+    keep = []
+    for recording in recordings:
+        recording.count += 1
+        recording.total_ms += duration_ms
+        if recording.full:
+            recording.overflow += 1
+            recording.overflow_ms += duration_ms
+        else:
+            keep.append(recording)
+    if not keep:
+        return
+    settings = keep[0].settings
+    text = sql if isinstance(sql, str) else str(sql)
+    shape = fingerprint(text)
+    try:
+        call_site, stack, orm = _frames.read(frame, shape, settings.stack_depth)
+    except Exception as exc:  # keep the statement, without its context
+        _failsafe.swallow("reading the stack", exc)
+        call_site, stack, orm = None, (), EMPTY_CONTEXT
+    connection = context.get("connection")
+    copied = copy_params(params, many, settings.max_param_length, settings.max_params)
+    for recording in keep:
+        recording.queries.append(
+            Query(
+                index=len(recording.queries),
+                sql=text,
+                params=copied,
+                alias=str(getattr(connection, "alias", "?")),
+                vendor=str(getattr(connection, "vendor", "?")),
+                many=many,
+                duration_ms=duration_ms,
+                start_ms=(start - recording.started) * 1000.0,
+                fingerprint=shape,
+                call_site=call_site,
+                stack=stack,
+                orm=orm,
+                error=f"{type(error).__module__}.{type(error).__qualname__}" if error else None,
+            )
+        )

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from tests.testapp.models import (
+    Blog,
+    Book,
+    Category,
+    City,
+    Comment,
+    Entry,
+    Member,
+    Person,
+    Pizza,
+    Post,
+    Profile,
+    Restaurant,
+    Topping,
+)
+
+
+def lineno(offset: int = 0) -> int:
+    """The caller's line number plus ``offset``: ``expected = lineno(1)`` names the next line."""
+    frame = inspect.currentframe()
+    assert frame is not None and frame.f_back is not None
+    return frame.f_back.f_lineno + offset
+
+
+@pytest.fixture
+def blog_data(db: None) -> list[Post]:
+    """Two blogs, four categories, eight posts in the seed notes' style."""
+    from django.contrib.contenttypes.models import ContentType
+
+    posts = []
+    for b, name in enumerate(["김영희", "하수진"]):
+        blog = Blog.objects.create(name=name)
+        for c in range(2):
+            category = Category.objects.create(name=f"modi {b}{c}", blog=blog)
+            for p in range(2):
+                posts.append(
+                    Post.objects.create(
+                        title=f"quid {b}{c}{p}",
+                        writer="이예지",
+                        ip_address=f"192.168.0.{b}{c}{p}",
+                        content="본문 " * 20,
+                        category=category,
+                    )
+                )
+    post_type = ContentType.objects.get_for_model(Post)
+    for post in posts[:3]:
+        Comment.objects.create(content_type=post_type, object_id=post.pk, text="좋아요")
+    return posts
+
+
+@pytest.fixture
+def pizza_data(db: None) -> list[Restaurant]:
+    toppings = [Topping.objects.create(name=n, spicy=n == "pepper") for n in ("ham", "pepper")]
+    pizzas = []
+    for name in ("Hawaiian", "Seafood", "Diavola"):
+        pizza = Pizza.objects.create(name=name)
+        pizza.toppings.set(toppings)
+        pizzas.append(pizza)
+    restaurants = []
+    for i, pizza in enumerate(pizzas):
+        restaurant = Restaurant.objects.create(name=f"r{i}", best_pizza=pizza)
+        restaurant.pizzas.set(pizzas)
+        restaurants.append(restaurant)
+    return restaurants
+
+
+@pytest.fixture
+def people_data(db: None) -> list[Book]:
+    city = City.objects.create(name="서울")
+    books = []
+    for i in range(3):
+        person = Person.objects.create(name=f"p{i}", hometown=city if i else None)
+        Profile.objects.create(person=person, bio="bio")
+        books.append(Book.objects.create(title=f"b{i}", author=person))
+    return books
+
+
+@pytest.fixture
+def member_data(db: None) -> list[Member]:
+    members = [Member.objects.create(username=f"u{i}") for i in range(3)]
+    members[0].banning.add(members[1])
+    members[2].banning.add(members[0])
+    return members
+
+
+@pytest.fixture
+def entry_data(db: None) -> list[Entry]:
+    return [Entry.objects.create(headline=f"h{i}", body="x" * 1000, rating=i) for i in range(3)]

@@ -1,0 +1,88 @@
+"""Settings for ormwatch's own test suite.
+
+The database comes from ``ORMWATCH_TEST_DB``: ``sqlite`` (default, in memory),
+``postgres`` (127.0.0.1:5432, user postgres) or ``mariadb`` (127.0.0.1:3306,
+root). Host, port, user and password can be overridden with ``ORMWATCH_TEST_DB_HOST``,
+``..._PORT``, ``..._USER`` and ``..._PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = "ormwatch-tests-not-secret"
+DEBUG = True
+USE_TZ = True
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "tests.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ormwatch",
+    "tests.testapp",
+]
+
+MIDDLEWARE: list[str] = []
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"debug": True},
+    },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "testapp" / "jinja2"],
+        "APP_DIRS": False,
+    },
+]
+
+STATIC_URL = "/static/"
+
+
+def _database(vendor: str) -> dict[str, Any]:
+    env = os.environ.get
+    if vendor == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    if vendor == "postgres":
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env("ORMWATCH_TEST_DB_NAME", "ormwatch"),
+            "HOST": env("ORMWATCH_TEST_DB_HOST", "127.0.0.1"),
+            "PORT": env("ORMWATCH_TEST_DB_PORT", "5432"),
+            "USER": env("ORMWATCH_TEST_DB_USER", "postgres"),
+            "PASSWORD": env("ORMWATCH_TEST_DB_PASSWORD", ""),
+        }
+    if vendor == "mariadb":
+        return {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": env("ORMWATCH_TEST_DB_NAME", "ormwatch"),
+            "HOST": env("ORMWATCH_TEST_DB_HOST", "127.0.0.1"),
+            "PORT": env("ORMWATCH_TEST_DB_PORT", "3306"),
+            "USER": env("ORMWATCH_TEST_DB_USER", "root"),
+            "PASSWORD": env("ORMWATCH_TEST_DB_PASSWORD", ""),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    raise ValueError(f"ORMWATCH_TEST_DB must be sqlite, postgres or mariadb, not {vendor!r}")
+
+
+_vendor = os.environ.get("ORMWATCH_TEST_DB", "sqlite")
+_other = _database(_vendor)
+if _vendor == "sqlite":
+    _other = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+else:
+    _other = {**_other, "TEST": {**_other.get("TEST", {}), "NAME": f"test_ormwatch_other_{_vendor}"}}
+
+# Two aliases so that tests can prove every alias is recorded.
+DATABASES = {"default": _database(_vendor), "other": _other}

@@ -1,0 +1,83 @@
+"""Queries run while a template renders are attributed to the template line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.template import engines
+from django.test import AsyncClient, Client
+
+import ormwatch
+from tests.testapp.models import Post
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(__file__).parent / "testapp"
+
+
+def test_a_django_template_loop_is_the_call_site(blog_data: list[Post]) -> None:
+    with ormwatch.watch() as report:
+        response = Client().get("/posts/")
+    assert response.status_code == 200
+    evaluate, *loads = report.queries
+    assert len(loads) == 8
+    path = str(TEMPLATES / "templates" / "testapp" / "post_list.html")
+    assert evaluate.call_site is not None
+    assert (evaluate.call_site.path, evaluate.call_site.line) == (path, 2)
+    assert evaluate.call_site.kind == "template"
+    assert evaluate.call_site.code == "{% for post in posts %}"
+    assert evaluate.orm.method == "len"
+    for query in loads:
+        assert query.orm.kind == "lazy_load"
+        assert query.orm.relation is not None
+        assert str(query.orm.relation) == "testapp.Post.category"
+        assert query.call_site is not None
+        assert (query.call_site.path, query.call_site.line) == (path, 3)
+        assert query.call_site.function == "testapp/post_list.html"
+        # The view that rendered the template is further out on the stack.
+        views = [s for s in query.stack if s.path.endswith("views.py")]
+        assert [s.function for s in views] == ["post_list"]
+
+
+def test_a_jinja2_template_line_is_the_call_site(blog_data: list[Post]) -> None:
+    template = engines["jinja2"].get_template("post_list.jinja")
+    with ormwatch.watch() as report:
+        template.render({"posts": Post.objects.order_by("pk")})
+    path = str(TEMPLATES / "jinja2" / "post_list.jinja")
+    loads = [q for q in report.queries if q.orm.kind == "lazy_load"]
+    assert len(loads) == 8
+    for query in loads:
+        assert query.call_site is not None
+        assert (query.call_site.path, query.call_site.line, query.call_site.kind) == (
+            path,
+            3,
+            "jinja2",
+        )
+    evaluate = report.queries[0]
+    assert evaluate.call_site is not None
+    assert (evaluate.call_site.path, evaluate.call_site.line) == (path, 2)
+
+
+def test_a_template_from_a_string_uses_the_token(blog_data: list[Post]) -> None:
+    template = engines["django"].from_string("{% for p in posts %}{{ p.category }}{% endfor %}")
+    with ormwatch.watch() as report:
+        template.render({"posts": Post.objects.all()[:1]})
+    load = report.queries[-1]
+    assert load.call_site is not None
+    assert load.call_site.kind == "template"
+    assert load.call_site.code == "p.category"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_async_view_under_asgi(blog_data: list[Post]) -> None:
+    with ormwatch.watch() as report:
+        response = async_to_sync(AsyncClient().get)("/posts-async/")
+    assert response.status_code == 200
+    (query,) = report.queries
+    assert query.orm.model == "testapp.Post"
+    assert query.call_site is not None
+    assert query.call_site.path.endswith("views.py")
+    # 3.10 and 3.11 run a comprehension in its own frame: post_list_async.<locals>.<listcomp>
+    assert query.call_site.function.startswith("post_list_async")

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from tests.testapp import views
+
+urlpatterns = [
+    path("posts/", views.post_list, name="post_list"),
+    path("posts-async/", views.post_list_async, name="post_list_async"),
+]
