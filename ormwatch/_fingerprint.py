@@ -2,9 +2,9 @@
 
 Detectors count "the same query" (N+1 loops, duplicates) by fingerprint, and it is computed
 for every recorded statement, so it must be cheap and must never raise on whatever a driver
-or a raw cursor hands us. sqlparse is far too slow for this; instead one compiled regex
-scans the text once, then a few anchored regexes collapse variable-length parts (IN lists,
-bulk VALUES, ANY arrays, savepoint names). All of it is linear in the length of the text.
+or a raw cursor hands us. sqlparse is far too slow for this: one compiled regex scans the
+text once, swallowing whole IN lists and bulk VALUES as single tokens, and two small regexes
+then tidy ANY(...) arrays and savepoint names. All of it is linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import re
 __all__ = ["fingerprint"]
 
 # The closing quote may be missing: an unterminated string runs to the end of the text.
-# Backslash escapes are MySQL's (and PostgreSQL E'' strings'); a PostgreSQL standard string
-# ending in a backslash is too rare to justify scanning differently per vendor.
+# Backslash escapes are MySQL's (and PostgreSQL E'' strings'), but SQLite and PostgreSQL emit
+# ESCAPE '\' and REPLACE(x, '\', '\\') with a lone backslash: read as MySQL, that quote would
+# swallow the rest of the statement, so '\' before a delimiter is a whole string.
 # \\(?:.|\Z) rather than \\.? keeps every string parse unique, so no backtracking blow-up.
-_STRING = r"[enbx]?'(?:[^'\\]|''|\\(?:.|\Z))*(?:'|\Z)"
+_STRING = r"[enbx]?(?:'\\'(?=[\s,);|]|\Z)|'(?:[^'\\]|''|\\(?:.|\Z))*(?:'|\Z))"
 _PARAM = r"%s|%\(\w+\)s|\?|:[^\W\d]\w*|\$\d+"
 _NUMBER = r"0x[0-9a-f]+|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
 _VALUE = rf"(?:{_STRING}|{_PARAM}|-?(?:{_NUMBER}))"

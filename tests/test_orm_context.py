@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import django
 import pytest
-from django.db.models import Prefetch
 
 import ormwatch
 from tests.conftest import lineno
@@ -35,7 +35,9 @@ def test_evaluating_a_queryset_records_the_method_and_model(blog_data: list[Post
     assert_here(query, line)
     assert query.call_site is not None
     assert query.call_site.code == 'posts = list(Post.objects.filter(writer="이예지"))'
-    assert query.call_site.function.endswith("test_evaluating_a_queryset_records_the_method_and_model")
+    assert query.call_site.function.endswith(
+        "test_evaluating_a_queryset_records_the_method_and_model"
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +69,9 @@ def test_lazy_forward_fk_load(blog_data: list[Post]) -> None:
     (query,) = report.queries
     assert query.orm.kind == "lazy_load"
     relation = query.orm.relation
-    assert relation == ormwatch.Relation("testapp.Post", "category", "forward_fk", "testapp.Category")
+    assert relation == ormwatch.Relation(
+        "testapp.Post", "category", "forward_fk", "testapp.Category"
+    )
     assert query.orm.instance_pk == post.pk
     assert query.orm.model == "testapp.Category"
     assert_here(query, line)
@@ -132,7 +136,8 @@ def test_self_m2m_with_explicit_through_tells_the_two_sides_apart(
         assert [m.username for m in member_data[0].banning.all()] == ["u1"]
         assert [m.username for m in member_data[0].banned.all()] == ["u2"]
     banning, banned = report.queries
-    assert banning.orm.relation is not None and banned.orm.relation is not None
+    assert banning.orm.relation is not None
+    assert banned.orm.relation is not None
     assert (banning.orm.relation.field, banning.orm.relation.kind) == ("banning", "m2m")
     assert (banned.orm.relation.field, banned.orm.relation.kind) == ("banned", "reverse_m2m")
 
@@ -240,7 +245,12 @@ def test_joins_from_filters_are_marked_and_multi_valued_ones_flagged(
     [
         (lambda p: p.save(), "save"),
         (lambda p: Post.objects.filter(pk=p.pk).update(title="x"), "update"),
-        (lambda p: Post.objects.create(title="n", writer="w", ip_address="::1", category_id=p.category_id), "create"),
+        (
+            lambda p: Post.objects.create(
+                title="n", writer="w", ip_address="::1", category_id=p.category_id
+            ),
+            "create",
+        ),
         (lambda p: p.delete(), "delete"),
     ],
 )
@@ -253,3 +263,18 @@ def test_writes_record_the_users_write_call(
     writes = [q for q in report.queries if q.orm.kind == "write"]
     assert writes
     assert {q.orm.write for q in writes} == {write}
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="fetch modes arrived in Django 6.1")
+def test_fetch_peers_loads_are_marked_batched(blog_data: list[Post]) -> None:
+    from django.db.models import FETCH_PEERS  # type: ignore[attr-defined]
+
+    with ormwatch.watch() as report:
+        posts = list(Post.objects.fetch_mode(FETCH_PEERS).order_by("pk"))  # type: ignore[attr-defined]
+        names = [p.category.name for p in posts]
+    assert len(names) == 8
+    main, batch = report.queries
+    assert main.orm.kind == "query"
+    assert batch.orm.kind == "lazy_load"
+    assert batch.orm.batched is True
+    assert str(batch.orm.relation) == "testapp.Post.category"

@@ -10,7 +10,6 @@ is blocked waiting, not to the code that asked for the query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import FrameType
 
 from ormwatch._frames import _asyncsite, _callsite, _orm, _roles
@@ -27,9 +26,10 @@ def read(
     table = _roles.roles()
     hits: list[_orm.Hit] = []
     stack: list[CallSite] = []
-    frames: Iterator[FrameType] = _outwards(frame)
-    switched = False
-    while (f := next(frames, None)) is not None:
+    awaiting: list[FrameType] | None = None  # coroutine frames, outermost first
+    tried_async = False
+    f = frame
+    while f is not None:
         code = f.f_code
         role = table.get(code)
         site: CallSite | None = None
@@ -37,10 +37,9 @@ def read(
             if role[0] == _roles.TEMPLATE:
                 site = _callsite.django_template_site(f)
             elif role[0] == _roles.SYNC_TO_ASYNC:
-                if not stack and not switched:
-                    awaiting = _asyncsite.awaiting_frames(f)
-                    if awaiting:
-                        frames, switched = iter(awaiting), True
+                if not stack and not tried_async:
+                    tried_async = True
+                    awaiting = _asyncsite.awaiting_frames(f)[::-1] or None
             elif not stack:
                 hits.append((role[0], role[1], f))
         else:
@@ -49,15 +48,16 @@ def read(
                 site = _callsite.python_site(code, f.f_lineno)
             elif kind == _callsite.JINJA2:
                 site = _callsite.jinja2_site(code, f)
-        if site is not None and (not stack or stack[-1] != site):
+        # Sites are interned by the caches, so identity is equality here.
+        if site is not None and (not stack or stack[-1] is not site):
             stack.append(site)
             if len(stack) > depth:
                 break
+        if awaiting is not None:  # in the coroutine, not the blocked caller
+            if not awaiting:
+                break
+            f = awaiting.pop()
+        else:
+            f = f.f_back
     orm = _orm.context(hits, fingerprint)
     return (stack[0] if stack else None), tuple(stack), orm
-
-
-def _outwards(frame: FrameType | None) -> Iterator[FrameType]:
-    while frame is not None:
-        yield frame
-        frame = frame.f_back

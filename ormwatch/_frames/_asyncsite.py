@@ -61,7 +61,9 @@ def _chain(awaitable: Any) -> list[FrameType]:
         if frame is None:
             # ``async for`` awaits an async_generator_asend object, which does
             # not expose the generator it advances; gc can see it.
-            awaitable = next((r for r in gc.get_referents(awaitable) if hasattr(r, "ag_frame")), None)
+            awaitable = next(
+                (r for r in gc.get_referents(awaitable) if hasattr(r, "ag_frame")), None
+            )
             continue
         frames.append(frame)
         awaitable = (

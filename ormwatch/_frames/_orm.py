@@ -50,9 +50,8 @@ def context(hits: list[Hit], fingerprint: str) -> OrmContext:
 def _queryset_fields(qs: Any) -> dict[str, Any]:
     query = qs.__dict__.get("_query")
     fields: dict[str, Any] = {}
-    from django.db.models.query import ModelIterable
-
-    fields["values"] = getattr(qs, "_iterable_class", ModelIterable) is not ModelIterable
+    iterable = getattr(qs, "_iterable_class", None)
+    fields["values"] = getattr(iterable, "__name__", "ModelIterable") != "ModelIterable"
     lookups = getattr(qs, "_prefetch_related_lookups", ())
     fields["prefetch_related"] = tuple(getattr(x, "prefetch_to", x) for x in lookups)
     selected = getattr(query, "select_related", False)
@@ -120,7 +119,8 @@ def _descriptor_relation(role: str, descriptor: Any, instance: Any) -> Relation 
     if role == r.REVERSE_O2O:
         return _relations.relation(model, descriptor.related)
     if role == r.GENERIC_FK:
-        return Relation(_relations.label(model), str(descriptor.name), "generic_fk")
+        name = getattr(descriptor, "name", None) or descriptor.field.name  # 6.1: a descriptor
+        return Relation(_relations.label(model), str(name), "generic_fk")
     field = descriptor.field
     if role == r.DEFERRED:
         return Relation(_relations.label(model), str(field.attname), "deferred")

@@ -111,8 +111,11 @@ def generic_relation(queryset: Any) -> tuple[Any, Any] | None:
 
     Returns the ``GenericRelation`` field and the owning object's pk, or None.
     """
+    candidates = _generic_relations_to(queryset.model)
+    if not candidates:
+        return None
     exact = _exact_lookups(queryset.__dict__.get("_query"))
-    for field in _generic_relations_to(queryset.model):
+    for field in candidates:
         object_id = exact.get(field.object_id_field_name)
         content_type = exact.get(field.content_type_field_name) or exact.get(
             f"{field.content_type_field_name}_id"

@@ -65,6 +65,8 @@ _roles: dict[CodeType, Role] | None = None
 
 
 def _code(func: Any) -> CodeType | None:
+    if func is None:
+        return None
     func = inspect.unwrap(func)
     return getattr(func, "__code__", None)
 
@@ -114,13 +116,14 @@ def _build() -> dict[CodeType, Role]:
             add(vars(klass)["execute_sql"], COMPILER, "execute_sql")
     add(template_base.Node.render_annotated, TEMPLATE, "render_annotated")
     try:
-        from django.contrib.contenttypes.fields import GenericForeignKey
+        from django.contrib.contenttypes import fields as generic
     except ImportError:  # contenttypes not importable: no generic relations
         pass
     else:
-        add(GenericForeignKey.__get__, GENERIC_FK, "__get__")
-        if "fetch_many" in vars(GenericForeignKey):
-            add(vars(GenericForeignKey)["fetch_many"], FETCH_MANY, "fetch_many")
+        # Django 6.1 moved __get__ to a GenericForeignKeyDescriptor class.
+        gfk_owner: type = getattr(generic, "GenericForeignKeyDescriptor", generic.GenericForeignKey)
+        add(vars(gfk_owner).get("__get__"), GENERIC_FK, "__get__")
+        add(vars(gfk_owner).get("fetch_many"), FETCH_MANY, "fetch_many")
     try:
         from asgiref.sync import SyncToAsync
     except ImportError:  # asgiref always ships with Django; stay safe anyway

@@ -17,7 +17,6 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from ormwatch import _failsafe
-
 from ormwatch._record._recording import record
 
 if TYPE_CHECKING:
