@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ormwatch._ignore import ignore
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, Join, OrmContext, Query, Relation
 from ormwatch._record import watch
 from ormwatch._report import Finding, Report
@@ -12,10 +14,13 @@ __all__ = [
     "CallSite",
     "Finding",
     "Join",
+    "Kind",
     "OrmContext",
     "Query",
     "Relation",
     "Report",
+    "Severity",
     "__version__",
+    "ignore",
     "watch",
 ]

@@ -17,6 +17,13 @@ DEFAULTS: dict[str, Any] = {
     # code even inside site-packages (your own installed packages).
     "LIBRARY_PATHS": [],
     "USER_PATHS": [],
+    # How many repeats make an N+1, a repeated write, a duplicate.
+    "N_PLUS_ONE_THRESHOLD": 2,
+    "REPEATED_WRITE_THRESHOLD": 2,
+    "DUPLICATE_THRESHOLD": 2,
+    "SLOW_QUERY_MS": 100.0,
+    # Rules silencing findings: dicts with any of kind, relation, path, fingerprint.
+    "IGNORE": [],
 }
 
 
@@ -28,6 +35,11 @@ class Settings:
     max_params: int
     library_paths: tuple[str, ...]
     user_paths: tuple[str, ...]
+    n_plus_one_threshold: int
+    repeated_write_threshold: int
+    duplicate_threshold: int
+    slow_query_ms: float
+    ignore: tuple[dict[str, Any], ...]
 
 
 def raw() -> dict[str, Any]:
@@ -49,4 +61,9 @@ def get() -> Settings:
         max_params=int(values["MAX_PARAMS"]),
         library_paths=tuple(str(p) for p in values["LIBRARY_PATHS"]),
         user_paths=tuple(str(p) for p in values["USER_PATHS"]),
+        n_plus_one_threshold=int(values["N_PLUS_ONE_THRESHOLD"]),
+        repeated_write_threshold=int(values["REPEATED_WRITE_THRESHOLD"]),
+        duplicate_threshold=int(values["DUPLICATE_THRESHOLD"]),
+        slow_query_ms=float(values["SLOW_QUERY_MS"]),
+        ignore=tuple(dict(rule) for rule in values["IGNORE"]),
     )

@@ -133,6 +133,8 @@ class OrmContext:
     values: bool = False
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    defer: tuple[str, ...] = ()
     joins: tuple[Join, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,6 +152,8 @@ class OrmContext:
             "values": self.values,
             "select_related": list(self.select_related),
             "prefetch_related": list(self.prefetch_related),
+            "only": list(self.only),
+            "defer": list(self.defer),
             "joins": [j.to_dict() for j in self.joins],
         }
 
@@ -180,6 +184,8 @@ class Query:
     stack: tuple[CallSite, ...] = ()
     orm: OrmContext = field(default=EMPTY_CONTEXT)
     error: str | None = None
+    # Finding kinds silenced by ``ormwatch.ignore()`` around this statement.
+    ignored: frozenset[str] = frozenset()
 
     @property
     def is_transaction(self) -> bool:
@@ -205,6 +211,7 @@ class Query:
             "stack": [s.to_dict() for s in self.stack],
             "orm": self.orm.to_dict(),
             "error": self.error,
+            "ignored": sorted(self.ignored),
         }
 
 

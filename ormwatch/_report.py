@@ -33,6 +33,7 @@ class Finding:
     queries: list[Query] = field(default_factory=list)
     saved_queries: int = 0
     sql_fragment: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def query_count(self) -> int:
@@ -56,6 +57,7 @@ class Finding:
             "queries": [q.index for q in self.queries],
             "saved_queries": self.saved_queries,
             "sql_fragment": self.sql_fragment,
+            "details": self.details,
         }
 
 

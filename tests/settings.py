@@ -82,7 +82,10 @@ _other = _database(_vendor)
 if _vendor == "sqlite":
     _other = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 else:
-    _other = {**_other, "TEST": {**_other.get("TEST", {}), "NAME": f"test_ormwatch_other_{_vendor}"}}
+    _other = {
+        **_other,
+        "TEST": {**_other.get("TEST", {}), "NAME": f"test_{_other['NAME']}_other"},
+    }
 
 # Two aliases so that tests can prove every alias is recorded.
 DATABASES = {"default": _database(_vendor), "other": _other}

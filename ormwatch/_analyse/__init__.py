@@ -1,30 +1,62 @@
 """The analyse stage: every detector over one report's queries.
 
-A detector is a function from the recorded queries to findings, registered in
-``DETECTORS``. Each runs fail-open: one that raises is logged once and the
-others still report.
+A detector is a function from an ``Analysis`` (the queries, the settings, and
+shared attribution) to findings, listed in ``DETECTORS``. They run in order:
+queries a finding explains are claimed, so a later detector (duplicates)
+does not report them again. Each runs fail-open: one that raises is logged
+once and the others still report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from ormwatch import _failsafe
+from ormwatch import _conf, _failsafe, _ignore
+from ormwatch._analyse import (
+    duplicate_query,
+    n_plus_one,
+    prefetch_bypassed,
+    repeated_write,
+    slow_query,
+)
+from ormwatch._analyse._analysis import Analysis
 from ormwatch._query import Query
 from ormwatch._report import Finding
 
-Detector = Callable[[Sequence[Query]], Iterable[Finding]]
+Detector = Callable[[Analysis], Iterable[Finding]]
 
-# Detector modules land here one by one (N+1, prefetch bypassed, ...).
-DETECTORS: list[Detector] = []
+DETECTORS: list[Detector] = [
+    n_plus_one.detect,
+    prefetch_bypassed.detect,
+    repeated_write.detect,
+    slow_query.detect,
+    duplicate_query.detect,  # last: skips what the others explained
+]
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def analyse(queries: Sequence[Query], detectors: Sequence[Detector] | None = None) -> list[Finding]:
-    """Run ``detectors`` (default: all registered) and collect their findings."""
+def analyse(
+    queries: Sequence[Query],
+    detectors: Sequence[Detector] | None = None,
+    settings: _conf.Settings | None = None,
+) -> list[Finding]:
+    """Run ``detectors`` (default: all registered) and collect their findings, loudest first."""
+    analysis = Analysis(queries, settings or _conf.get())
     findings: list[Finding] = []
     for detector in DETECTORS if detectors is None else detectors:
         try:
-            findings.extend(detector(queries))
+            for finding in detector(analysis):
+                findings.append(finding)
+                if finding.kind != "slow_query":
+                    analysis.claimed.update(q.index for q in finding.queries)
         except Exception as exc:
-            _failsafe.swallow(f"detector {getattr(detector, '__name__', detector)!s}", exc)
-    return findings
+            _failsafe.swallow(f"detector {getattr(detector, '__module__', detector)!s}", exc)
+    rules = analysis.settings.ignore
+    kept = [
+        f
+        for f in findings
+        if not _ignore.silenced_in_code(f) and not any(_ignore.matches(r, f) for r in rules)
+    ]
+    kept.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), -f.duration_ms))
+    return kept

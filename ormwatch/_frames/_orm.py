@@ -54,6 +54,9 @@ def _queryset_fields(qs: Any) -> dict[str, Any]:
     fields["values"] = getattr(iterable, "__name__", "ModelIterable") != "ModelIterable"
     lookups = getattr(qs, "_prefetch_related_lookups", ())
     fields["prefetch_related"] = tuple(getattr(x, "prefetch_to", x) for x in lookups)
+    names, is_defer = getattr(query, "deferred_loading", ((), True))
+    if names:
+        fields["defer" if is_defer else "only"] = tuple(sorted(names))
     selected = getattr(query, "select_related", False)
     if selected is True:
         fields["select_related"] = ("*",)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ormwatch import _conf, _failsafe, _frames
 from ormwatch._fingerprint import fingerprint
+from ormwatch._ignore import ignored_kinds
 from ormwatch._query import EMPTY_CONTEXT, Query
 from ormwatch._record._params import copy_params
 
@@ -78,6 +79,7 @@ def record(
         call_site, stack, orm = None, (), EMPTY_CONTEXT
     connection = context.get("connection")
     copied = copy_params(params, many, settings.max_param_length, settings.max_params)
+    ignored = ignored_kinds.get()
     for recording in keep:
         recording.queries.append(
             Query(
@@ -94,5 +96,6 @@ def record(
                 stack=stack,
                 orm=orm,
                 error=f"{type(error).__module__}.{type(error).__qualname__}" if error else None,
+                ignored=ignored,
             )
         )

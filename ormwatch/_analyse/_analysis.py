@@ -1,0 +1,90 @@
+"""What every detector is handed: the queries, the settings, and shared attribution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ormwatch._conf import Settings
+from ormwatch._query import CallSite, Query
+
+# Methods whose result is model instances (so later lazy loads hang off them).
+_ROW_METHODS = frozenset(
+    {
+        "iterate",
+        "len",
+        "bool",
+        "getitem",
+        "get",
+        "first",
+        "last",
+        "earliest",
+        "latest",
+        "in_bulk",
+        "iterator",
+        "get_or_create",
+        "update_or_create",
+    }
+)
+LOADS = frozenset({"lazy_load", "deferred_load", "related_manager"})
+
+
+@dataclass
+class Analysis:
+    """One report's queries under analysis.
+
+    ``claimed`` holds the indices of queries an earlier detector already
+    explained, so later detectors (duplicates) do not report them twice.
+    """
+
+    queries: Sequence[Query]
+    settings: Settings
+    claimed: set[int] = field(default_factory=set)
+    _loaders: dict[int, Query] | None = None
+
+    def loader(self, query: Query) -> Query | None:
+        """The query that loaded the instance whose relation ``query`` reads."""
+        if self._loaders is None:
+            self._loaders = _index_loaders(self.queries)
+        return self._loaders.get(query.index)
+
+
+def _index_loaders(queries: Sequence[Query]) -> dict[int, Query]:
+    # One pass: remember the latest query that produced instances of each
+    # model; a later load on an instance of that model hangs off it.
+    last: dict[str, Query] = {}
+    found: dict[int, Query] = {}
+    for query in queries:
+        orm = query.orm
+        if orm.kind in LOADS and orm.relation is not None:
+            loader = last.get(orm.relation.model)
+            if loader is not None:
+                found[query.index] = loader
+        loaded = loaded_model(query)
+        if loaded is not None:
+            last[loaded] = query
+    return found
+
+
+def loaded_model(query: Query) -> str | None:
+    """The model whose instances this query produced, if it produced any."""
+    orm = query.orm
+    if orm.kind == "lazy_load":
+        if orm.relation is not None and orm.relation.related_model:
+            return orm.relation.related_model
+        return orm.model
+    if orm.kind == "prefetch":
+        return orm.model
+    if orm.kind in ("query", "related_manager") and not orm.values and orm.method in _ROW_METHODS:
+        return orm.model
+    return None
+
+
+def code_site(query: Query | None) -> CallSite | None:
+    """The Python line behind a query: the view, when a template triggered it."""
+    if query is None:
+        return None
+    for site in query.stack:
+        if site.kind == "python":
+            return site
+    return query.call_site

@@ -1,0 +1,131 @@
+"""Fix code for eager loading, checked against the models' ``_meta``.
+
+A fix never names a field that does not exist: every path is resolved segment
+by segment before it is written out. Where the origin line builds the
+queryset (``Post.objects...``), the fix is that line with the call spliced in.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ormwatch._frames import _relations
+from ormwatch._query import CallSite
+
+_SINGLE = frozenset({"forward_fk", "forward_o2o", "reverse_o2o"})
+
+
+@dataclass(frozen=True)
+class EagerFix:
+    code: str
+    select_related: tuple[str, ...]
+    prefetch_related: tuple[str, ...]
+    extra_queries: int  # queries the fix itself costs (one per prefetch level)
+
+
+def model_class(label: str | None) -> Any:
+    if not label:
+        return None
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def resolve(model: Any, path: str) -> list[str] | None:
+    """The relation kind of each segment of ``path`` from ``model``, or None if invalid."""
+    kinds: list[str] = []
+    for segment in path.split("__"):
+        field = _relations.find(model, segment) if model is not None else None
+        if field is None or not getattr(field, "is_relation", False):
+            return None
+        kinds.append(_relations.relation_kind(field))
+        model = field.related_model if isinstance(field.related_model, type) else None
+    return kinds
+
+
+def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFix | None:
+    model = model_class(root_label)
+    selects: list[str] = []
+    prefetches: list[str] = []
+    extra = 0
+    for path in paths:
+        kinds = resolve(model, path)
+        if kinds is None:
+            return None
+        segments = path.split("__")
+        single = 0
+        while single < len(kinds) and kinds[single] in _SINGLE:
+            single += 1
+        if single:
+            selects.append("__".join(segments[:single]))
+        if single < len(kinds):
+            prefetches.append(path)
+            extra += len(kinds) - single
+    selects = [p for p in selects if not any(o.startswith(p + "__") for o in selects)]
+    calls = ""
+    if selects:
+        calls += ".select_related({})".format(", ".join(f'"{p}"' for p in dict.fromkeys(selects)))
+    if prefetches:
+        calls += ".prefetch_related({})".format(", ".join(f'"{p}"' for p in prefetches))
+    name = root_label.rsplit(".", 1)[-1]
+    return EagerFix(
+        code=splice(origin, f"{name}.objects", calls) or f"{name}.objects{calls}",
+        select_related=tuple(dict.fromkeys(selects)),
+        prefetch_related=tuple(prefetches),
+        extra_queries=extra,
+    )
+
+
+def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:
+    """The origin's own line with ``calls`` inserted after ``anchor``, if it has one."""
+    if origin is None or origin.kind != "python" or anchor not in origin.code:
+        return None
+    return origin.code.replace(anchor, anchor + calls, 1)
+
+
+def deferred(
+    root_label: str,
+    field: str,
+    only: tuple[str, ...],
+    defer: tuple[str, ...],
+    origin: CallSite | None,
+) -> str:
+    name = root_label.rsplit(".", 1)[-1]
+    if only:
+        fields = ", ".join(f'"{f}"' for f in (*only, field))
+        call = f".only({fields})"
+        pattern = r"\.only\([^)]*\)"
+    else:
+        rest = [f for f in defer if f != field]
+        call = ".defer({})".format(", ".join(f'"{f}"' for f in rest)) if rest else ""
+        pattern = r"\.defer\([^)]*\)"
+    if origin is not None and origin.kind == "python" and re.search(pattern, origin.code):
+        return re.sub(pattern, lambda _: call, origin.code, count=1)
+    return f"{name}.objects{call}.all()" if call else f"{name}.objects.all()"
+
+
+def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> CallSite | None:
+    """The line above ``origin``, in the same function, that builds ``Model.objects...``.
+
+    A template loop's origin is the view's ``render(...)`` line; the queryset
+    to change is usually built a few lines up (``posts = Post.objects...``).
+    """
+    if origin is None or origin.kind != "python":
+        return None
+    anchor = f"{model_name}.objects"
+    if anchor in origin.code:
+        return origin
+    for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
+        text = linecache.getline(origin.path, line)
+        stripped = text.strip()
+        if anchor in stripped:
+            return CallSite(origin.path, line, origin.function, stripped, "python")
+        if stripped.startswith(("def ", "async def ", "class ")):
+            break
+    return None

@@ -1,0 +1,44 @@
+"""The same SQL with the same parameters, run more than once (seed 001).
+
+Usually a queryset evaluated twice instead of its result being reused.
+Statements an earlier detector explained (N+1 loads) are not counted again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ormwatch._analyse._analysis import Analysis
+from ormwatch._kinds import Kind
+from ormwatch._query import Query
+from ormwatch._report import Finding
+
+
+def detect(analysis: Analysis) -> Iterator[Finding]:
+    groups: dict[tuple[str, str, str], list[Query]] = {}
+    for query in analysis.queries:
+        if query.index in analysis.claimed or query.is_transaction:
+            continue
+        if query.orm.kind == "write" or query.call_site is None or query.params is None:
+            continue
+        key = (query.alias, query.sql, json.dumps(query.params, default=str, sort_keys=True))
+        groups.setdefault(key, []).append(query)
+    for queries in groups.values():
+        if len(queries) < analysis.settings.duplicate_threshold:
+            continue
+        sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
+        where = ", ".join(str(s) for s in sites)
+        yield Finding(
+            kind=Kind.DUPLICATE_QUERY.value,
+            message=(
+                f"Duplicate query: the same SQL and parameters ran {len(queries)} times "
+                f"({sum(q.duration_ms for q in queries):.1f} ms) at {where}; reuse the first result"
+            ),
+            call_site=sites[0] if sites else None,
+            origin=sites[0] if sites else None,
+            fix="rows = list(queryset)  # evaluate once, then reuse rows (or a cached_property)",
+            queries=queries,
+            saved_queries=len(queries) - 1,
+            details={"call_sites": [s.to_dict() for s in sites]},
+        )

@@ -1,0 +1,141 @@
+"""N+1: the same lazy load repeated once per instance of a list.
+
+Loads group by (fingerprint, relation, call site). A group is an N+1 when it
+touched at least ``N_PLUS_ONE_THRESHOLD`` distinct instances. A group whose
+instances were produced by another N+1 group (``post.category.blog`` in one
+loop) is folded into it, so the finding names the combined path once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import django
+
+from ormwatch._analyse import _fix
+from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._kinds import Kind
+from ormwatch._query import Query
+from ormwatch._report import Finding
+
+Key = tuple[str, str, object]
+
+
+def detect(analysis: Analysis) -> Iterator[Finding]:
+    groups = _groups(analysis)
+    group_of = {q.index: key for key, queries in groups.items() for q in queries}
+    parent: dict[Key, Key] = {}
+    for key, queries in groups.items():
+        loader = analysis.loader(queries[0])
+        owner = group_of.get(loader.index) if loader is not None else None
+        if owner is not None and owner != key and queries[0].orm.kind != "deferred_load":
+            parent[key] = owner
+    for key in groups:
+        if key in parent:
+            continue
+        family = [key, *_descendants(key, parent)]
+        yield _finding(analysis, key, family, groups, parent)
+
+
+def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
+    groups: dict[Key, list[Query]] = {}
+    for query in analysis.queries:
+        orm = query.orm
+        if orm.relation is None or query.call_site is None or orm.batched:
+            continue
+        if orm.kind == "related_manager" and orm.prefetched:
+            continue  # prefetch_bypassed explains these
+        if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
+            continue
+        key = (query.fingerprint, str(orm.relation), query.call_site)
+        groups.setdefault(key, []).append(query)
+    threshold = analysis.settings.n_plus_one_threshold
+    return {
+        key: queries
+        for key, queries in groups.items()
+        if len({q.orm.instance_pk for q in queries}) >= threshold
+    }
+
+
+def _descendants(key: Key, parent: dict[Key, Key]) -> list[Key]:
+    children = [k for k, p in parent.items() if p == key]
+    return [d for c in children for d in (c, *_descendants(c, parent))]
+
+
+def _path(
+    key: Key, family_root: Key, parent: dict[Key, Key], groups: dict[Key, list[Query]]
+) -> str:
+    names = []
+    current: Key | None = key
+    while current is not None:
+        relation = groups[current][0].orm.relation
+        assert relation is not None
+        names.append(relation.field)
+        current = parent.get(current) if current != family_root else None
+    return "__".join(reversed(names))
+
+
+def _finding(
+    analysis: Analysis,
+    root: Key,
+    family: list[Key],
+    groups: dict[Key, list[Query]],
+    parent: dict[Key, Key],
+) -> Finding:
+    first = groups[root][0]
+    relation = first.orm.relation
+    assert relation is not None
+    queries = sorted((q for k in family for q in groups[k]), key=lambda q: q.index)
+    loader = analysis.loader(first)
+    name = relation.model.rsplit(".", 1)[-1]
+    origin = code_site(loader)
+    origin = _fix.builder_line(origin, name) or origin
+    count = len(queries)
+    fix: str | None
+    if first.orm.kind == "deferred_load":
+        only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
+        fix = _fix.deferred(relation.model, relation.field, only, defer, origin)
+        how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
+        saved = count
+        what = f"the deferred field {relation}"
+    else:
+        # One path per leaf of the family: post.category.blog -> "category__blog".
+        paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
+        eager = _fix.eager(relation.model, paths, origin)
+        fix = eager.code if eager else None
+        saved = count - (eager.extra_queries if eager else 0)
+        how = _how(eager)
+        what = " and ".join(f"{relation.model}.{p}" for p in paths)
+    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load":
+        how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
+    message = (
+        f"N+1: {count} queries loading {what} "
+        f"({sum(q.duration_ms for q in queries):.1f} ms), one per {name}; {how}"
+    )
+    return Finding(
+        kind=Kind.N_PLUS_ONE.value,
+        message=message,
+        call_site=first.call_site,
+        origin=origin,
+        fix=fix,
+        relation=relation,
+        queries=queries,
+        saved_queries=max(saved, 0),
+    )
+
+
+def _how(eager: _fix.EagerFix | None) -> str:
+    if eager is None:
+        return "load the relation with the list"
+    parts = []
+    if eager.select_related:
+        parts.append(
+            "join with select_related(" + ", ".join(f'"{p}"' for p in eager.select_related) + ")"
+        )
+    if eager.prefetch_related:
+        parts.append(
+            "batch with prefetch_related("
+            + ", ".join(f'"{p}"' for p in eager.prefetch_related)
+            + ")"
+        )
+    return " and ".join(parts)
