@@ -1,0 +1,97 @@
+"""N+1 precision: what must be reported, and what a user must never see."""
+
+from __future__ import annotations
+
+import django
+import pytest
+from django.test import Client
+
+import ormwatch
+from tests import scenarios
+from tests.testapp.models import Blog, Category, Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded(db: None) -> None:
+    scenarios.seed()
+
+
+def test_a_template_loop_names_the_template_line_and_the_view_line() -> None:
+    with ormwatch.watch() as report:
+        assert Client().get("/posts/").status_code == 200
+    (finding,) = report.findings
+    assert finding.kind == "n_plus_one"
+    assert finding.call_site is not None
+    assert finding.call_site.kind == "template"
+    assert finding.call_site.path.endswith("testapp/post_list.html")
+    assert finding.call_site.line == 3
+    assert finding.origin is not None
+    assert finding.origin.path.endswith("testapp/views.py")
+    assert finding.origin.code == 'posts = Post.objects.order_by("pk")'
+    assert finding.fix == 'posts = Post.objects.select_related("category").order_by("pk")'
+    assert finding.saved_queries == finding.query_count == 4
+
+
+def test_the_finding_counts_queries_time_and_savings() -> None:
+    with ormwatch.watch() as report:
+        scenarios.nested_bad()
+    (finding,) = report.findings
+    assert finding.query_count == 8  # 4 posts x (category + blog)
+    assert finding.saved_queries == 8
+    assert finding.duration_ms == pytest.approx(sum(q.duration_ms for q in finding.queries))
+    assert "category__blog" in finding.message
+    data = finding.to_dict()
+    assert data["kind"] == "n_plus_one"
+    assert len(data["queries"]) == 8
+
+
+def test_a_relation_read_again_on_the_same_instance_is_not_an_n_plus_one() -> None:
+    post = Post.objects.first()
+    assert post is not None
+    with ormwatch.watch() as report:
+        for _ in range(5):
+            _ = post.category.name
+    assert len(report.queries) == 1
+    assert report.findings == []
+
+
+def test_the_same_instance_queried_twice_is_a_duplicate_not_an_n_plus_one() -> None:
+    category = Category.objects.first()
+    assert category is not None
+    with ormwatch.watch() as report:
+        for _ in range(2):
+            _ = list(category.post.all())
+    assert [f.kind for f in report.findings] == ["duplicate_query"]
+
+
+def test_djangos_own_queries_for_one_delete_are_not_the_users_n_plus_one() -> None:
+    blog = Blog.objects.first()
+    assert blog is not None
+    with ormwatch.watch() as report:
+        blog.delete()  # cascades to categories, posts and their generic comments
+    assert len(report.queries) > 2
+    assert report.findings == []
+
+
+def test_the_threshold_comes_from_settings(settings: object) -> None:
+    settings.ORMWATCH = {"N_PLUS_ONE_THRESHOLD": 10}  # type: ignore[attr-defined]
+    with ormwatch.watch() as report:
+        scenarios.fk_bad()
+    # Below the threshold it is no N+1; posts sharing a category still repeat a query.
+    assert "n_plus_one" not in [f.kind for f in report.findings]
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="fetch modes arrived in Django 6.1")
+def test_fetch_peers_batches_are_not_reported_and_the_fix_mentions_them() -> None:
+    from django.db.models import FETCH_PEERS  # type: ignore[attr-defined]
+
+    with ormwatch.watch() as report:
+        for post in Post.objects.fetch_mode(FETCH_PEERS):  # type: ignore[attr-defined]
+            _ = post.category.name
+    assert report.findings == []
+    with ormwatch.watch() as report:
+        scenarios.fk_bad()
+    (finding,) = report.findings
+    assert "fetch_mode(models.FETCH_PEERS)" in finding.message
