@@ -7,8 +7,10 @@ queryset (``Post.objects...``), the fix is that line with the call spliced in.
 
 from __future__ import annotations
 
+import io
 import linecache
 import re
+import tokenize
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +88,18 @@ def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:
     """The origin's own line with ``calls`` inserted after ``anchor``, if it has one."""
     if origin is None or origin.kind != "python" or anchor not in origin.code:
         return None
-    return origin.code.replace(anchor, anchor + calls, 1)
+    return without_comment(origin.code).replace(anchor, anchor + calls, 1)
+
+
+def without_comment(code: str) -> str:
+    """A source line minus its trailing comment (tokenized, so '#' in strings survives)."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                return code[: token.start[1]].rstrip()
+    except (tokenize.TokenError, SyntaxError):  # a line that opens a bracket it closes later
+        pass
+    return code
 
 
 def deferred(
@@ -106,7 +119,7 @@ def deferred(
         call = ".defer({})".format(", ".join(f'"{f}"' for f in rest)) if rest else ""
         pattern = r"\.defer\([^)]*\)"
     if origin is not None and origin.kind == "python" and re.search(pattern, origin.code):
-        return re.sub(pattern, lambda _: call, origin.code, count=1)
+        return re.sub(pattern, lambda _: call, without_comment(origin.code), count=1)
     return f"{name}.objects{call}.all()" if call else f"{name}.objects.all()"
 
 
