@@ -24,7 +24,8 @@ from tests.testapp.models import (
 def lineno(offset: int = 0) -> int:
     """The caller's line number plus ``offset``: ``expected = lineno(1)`` names the next line."""
     frame = inspect.currentframe()
-    assert frame is not None and frame.f_back is not None
+    assert frame is not None
+    assert frame.f_back is not None
     return frame.f_back.f_lineno + offset
 
 

@@ -48,7 +48,9 @@ def test_two_threads_and_two_async_tasks_record_at_once() -> None:
 
         tasks = asyncio.run(both())
         threads = [f.result(timeout=30) for f in futures]
-    for report, marker in zip([*threads, *tasks], ["thread1", "thread2", "task1", "task2"]):
+    for report, marker in zip(
+        [*threads, *tasks], ["thread1", "thread2", "task1", "task2"], strict=False
+    ):
         assert len(report.queries) == 5, marker
         assert _markers(report) == {marker}
 

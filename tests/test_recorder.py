@@ -54,10 +54,9 @@ def test_connections_opened_after_recording_began_are_covered() -> None:
 
 @pytest.mark.django_db
 def test_cursors_created_before_recording_are_covered() -> None:
-    with connection.cursor() as cursor:
-        with ormwatch.watch() as report:
-            cursor.execute("SELECT 1")
-            assert cursor.fetchone()[0] == 1
+    with connection.cursor() as cursor, ormwatch.watch() as report:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
     (query,) = report.queries
     assert query.sql == "SELECT 1"
     assert query.orm.kind == "other"
@@ -90,9 +89,12 @@ def test_long_params_are_bounded() -> None:
 
 @pytest.mark.django_db
 def test_a_failing_query_is_recorded_and_the_error_reaches_the_caller_unchanged() -> None:
-    with ormwatch.watch() as report:
-        with pytest.raises(DatabaseError) as raised, connection.cursor() as cursor:
-            cursor.execute("SELECT no_such_column FROM no_such_table")
+    with (
+        ormwatch.watch() as report,
+        pytest.raises(DatabaseError) as raised,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT no_such_column FROM no_such_table")
     (query,) = report.queries
     assert query.error is not None
     assert query.error.endswith(type(raised.value).__qualname__)
@@ -102,9 +104,9 @@ def test_a_failing_query_is_recorded_and_the_error_reaches_the_caller_unchanged(
 def test_an_integrity_error_keeps_its_class_and_the_transaction_behaves() -> None:
     blog = Blog.objects.create(name="a")
     with ormwatch.watch() as report:
-        with pytest.raises(IntegrityError), transaction.atomic():
+        # MariaDB raises on the INSERT, SQLite and PostgreSQL on the deferred check.
+        with pytest.raises(IntegrityError), transaction.atomic():  # noqa: PT012
             Post.objects.create(title="t", writer="w", ip_address="::1", category_id=10**9)
-            Post.objects.filter(category_id=10**9).count()
             connection.check_constraints()
         assert Blog.objects.filter(pk=blog.pk).exists()
     assert not Post.objects.filter(category_id=10**9).exists()  # rolled back as usual
