@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "SLOW_QUERY_MS": 100.0,
     # Rules silencing findings: dicts with any of kind, relation, path, fingerprint.
     "IGNORE": [],
+    # Turns paths into editor links, e.g. "vscode://file/{path}:{line}".
+    "EDITOR_URL": None,
+    # Queries the toolbar panel stores in full per request; the rest are counted.
+    "PANEL_MAX_QUERIES": 2000,
 }
 
 
@@ -40,6 +44,8 @@ class Settings:
     duplicate_threshold: int
     slow_query_ms: float
     ignore: tuple[dict[str, Any], ...]
+    editor_url: str | None
+    panel_max_queries: int
 
 
 def raw() -> dict[str, Any]:
@@ -66,4 +72,6 @@ def get() -> Settings:
         duplicate_threshold=int(values["DUPLICATE_THRESHOLD"]),
         slow_query_ms=float(values["SLOW_QUERY_MS"]),
         ignore=tuple(dict(rule) for rule in values["IGNORE"]),
+        editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
+        panel_max_queries=int(values["PANEL_MAX_QUERIES"]),
     )

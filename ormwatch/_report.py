@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
+from ormwatch import _failsafe
 from ormwatch._query import CallSite, Query, Relation
 
 if TYPE_CHECKING:
@@ -64,14 +65,30 @@ class Finding:
 class Report:
     """What a ``watch()`` block recorded.
 
-    ``queries`` fills while the block runs; ``findings`` is computed when it
-    ends. ``query_count`` includes statements past the ``MAX_QUERIES`` cap,
-    which are counted but not kept.
+    ``queries`` fills while the block runs; ``findings`` is analysed from the
+    queries recorded so far, once per new query count (so a middleware inside
+    a toolbar panel can read findings before the outer scope ends).
+    ``query_count`` includes statements past the ``MAX_QUERIES`` cap, which
+    are counted but not kept.
     """
 
     def __init__(self, recording: Recording) -> None:
         self._recording = recording
-        self.findings: list[Finding] = []
+        self._findings: list[Finding] = []
+        self._analysed_count = -1
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._analysed_count != self._recording.count:
+            from ormwatch._analyse import analyse
+
+            self._analysed_count = self._recording.count
+            try:
+                self._findings = analyse(self._recording.queries, settings=self._recording.settings)
+            except Exception as exc:  # fail-open: no findings rather than a broken request
+                _failsafe.swallow("analysing a report", exc)
+                self._findings = []
+        return self._findings
 
     @property
     def queries(self) -> list[Query]:

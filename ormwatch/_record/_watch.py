@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
-from ormwatch import _analyse, _failsafe
 from ormwatch._record._recording import Recording
 from ormwatch._record._wrapper import active, install
 from ormwatch._report import Report
@@ -33,7 +32,4 @@ def watch() -> Iterator[Report]:
         except ValueError:  # left in another context (e.g. a generator moved across tasks)
             active.set(tuple(r for r in active.get() if r is not recording))
         recording.ended = perf_counter()
-        try:
-            report.findings = _analyse.analyse(recording.queries)
-        except Exception as exc:
-            _failsafe.swallow("analysing a report", exc)
+        report.findings  # noqa: B018 - analyse now, while the block's settings are in force
