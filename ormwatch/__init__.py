@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ormwatch._errors import OrmWatchError, OrmWatchWarning
 from ormwatch._ignore import ignore
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, Join, OrmContext, Query, Relation
 from ormwatch._record import watch
 from ormwatch._report import Finding, Report
+from ormwatch._testing import OrmWatchTestMixin, assert_clean, assert_max_queries
 
 __version__ = "0.1.0.dev0"
 
@@ -16,11 +18,16 @@ __all__ = [
     "Join",
     "Kind",
     "OrmContext",
+    "OrmWatchError",
+    "OrmWatchTestMixin",
+    "OrmWatchWarning",
     "Query",
     "Relation",
     "Report",
     "Severity",
     "__version__",
+    "assert_clean",
+    "assert_max_queries",
     "ignore",
     "watch",
 ]

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
+    # Record requests (middleware, panel)? None follows settings.DEBUG.
+    "ENABLED": None,
+    # Fail the request with OrmWatchError on findings: False, True, or a list of kinds.
+    "RAISE": False,
+    # Also emit each finding as an OrmWatchWarning, for Python's warnings filters.
+    "WARNINGS": False,
     # Queries kept in full per report; beyond it they are only counted.
     "MAX_QUERIES": 10_000,
     # User frames kept per query after the call site (the "trimmed stack").
@@ -33,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Settings:
+    enabled: bool
+    raise_kinds: frozenset[str] | None  # None: raise mode off; empty: every kind
+    warnings: bool
     max_queries: int
     stack_depth: int
     max_param_length: int
@@ -48,6 +57,14 @@ class Settings:
     panel_max_queries: int
 
 
+def _enabled(value: Any) -> bool:
+    if value is None:
+        from django.conf import settings
+
+        return bool(settings.configured and settings.DEBUG)
+    return bool(value)
+
+
 def raw() -> dict[str, Any]:
     from django.conf import settings
 
@@ -60,7 +77,17 @@ def raw() -> dict[str, Any]:
 def get() -> Settings:
     """The current settings, merged over the defaults."""
     values = raw()
+    raising = values["RAISE"]
     return Settings(
+        enabled=_enabled(values["ENABLED"]),
+        raise_kinds=(
+            None
+            if not raising
+            else frozenset()
+            if raising is True
+            else frozenset(str(k) for k in raising)
+        ),
+        warnings=bool(values["WARNINGS"]),
         max_queries=int(values["MAX_QUERIES"]),
         stack_depth=int(values["STACK_DEPTH"]),
         max_param_length=int(values["MAX_PARAM_LENGTH"]),

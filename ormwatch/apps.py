@@ -12,6 +12,7 @@ class OrmWatchConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from ormwatch import _checks  # noqa: F401 - registers the system checks
         from ormwatch._record import install
 
         install()

@@ -21,6 +21,9 @@ from tests.testapp.models import (
 )
 
 
+pytest_plugins = ["pytester"]
+
+
 def lineno(offset: int = 0) -> int:
     """The caller's line number plus ``offset``: ``expected = lineno(1)`` names the next line."""
     frame = inspect.currentframe()

@@ -1,0 +1,48 @@
+"""Findings to the ``ormwatch`` logger: one WARNING each and an INFO summary per request.
+
+ormwatch never adds handlers; the structured data rides in ``extra`` for
+JSON formatters (``record.ormwatch``).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from ormwatch._errors import OrmWatchWarning
+from ormwatch._format import one_line
+from ormwatch._report import Report
+
+logger = logging.getLogger("ormwatch")
+
+
+def log_report(report: Report, label: str, emit_warnings: bool = False) -> None:
+    """Log ``report``'s findings and a summary line for ``label`` (e.g. ``GET /posts/``)."""
+    findings = report.findings
+    for finding in findings:
+        logger.warning(
+            one_line(finding),
+            extra={"ormwatch": {"request": label, **finding.to_dict()}},
+        )
+        if emit_warnings:
+            warnings.warn(one_line(finding), OrmWatchWarning, stacklevel=2)
+    if logger.isEnabledFor(logging.INFO):
+        counts: dict[str, int] = {}
+        for finding in findings:
+            counts[finding.kind] = counts.get(finding.kind, 0) + 1
+        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no findings"
+        logger.info(
+            "%s: %d queries, %.1f ms SQL, %s",
+            label,
+            report.query_count,
+            report.sql_ms,
+            summary,
+            extra={
+                "ormwatch": {
+                    "request": label,
+                    "query_count": report.query_count,
+                    "sql_ms": round(report.sql_ms, 3),
+                    "findings": counts,
+                }
+            },
+        )

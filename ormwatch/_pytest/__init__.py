@@ -1,0 +1,1 @@
+"""The pytest plugin's implementation; ``ormwatch.pytest_plugin`` is the entry point."""

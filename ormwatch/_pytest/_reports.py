@@ -1,0 +1,54 @@
+"""JSON and self-contained HTML reports of a test run, for CI artifacts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def as_data(results: dict[str, list[dict[str, Any]]], counts: dict[str, int]) -> dict[str, Any]:
+    tests = [
+        {"nodeid": nodeid, "query_count": counts.get(nodeid, 0), "findings": findings}
+        for nodeid, findings in results.items()
+    ]
+    by_kind: dict[str, int] = {}
+    for findings in results.values():
+        for finding in findings:
+            by_kind[finding["kind"]] = by_kind.get(finding["kind"], 0) + 1
+    return {
+        "version": 1,
+        "summary": {
+            "tests": len(tests),
+            "tests_with_findings": sum(1 for findings in results.values() if findings),
+            "findings": by_kind,
+        },
+        "tests": tests,
+    }
+
+
+def write_reports(
+    paths: Sequence[Path], results: dict[str, list[dict[str, Any]]], counts: dict[str, int]
+) -> None:
+    data = as_data(results, counts)
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".json":
+            path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        else:
+            path.write_text(_html(data), encoding="utf-8")
+
+
+def _html(data: dict[str, Any]) -> str:
+    import importlib.resources
+
+    import jinja2
+
+    folder = importlib.resources.files("ormwatch") / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("ormwatch/pytest_report.html").render(data=data)

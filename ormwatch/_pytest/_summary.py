@@ -1,0 +1,44 @@
+"""The ``warn`` mode summary: findings grouped by call site across the whole run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+
+def _site(site: dict[str, Any] | None) -> str:
+    if not site:
+        return "(no user code on the stack)"
+    path = str(site["path"])
+    with contextlib.suppress(ValueError):
+        relative = os.path.relpath(path)
+        path = path if relative.startswith("..") else relative
+    return f"{path}:{site['line']} {site['function']}"
+
+
+def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> None:
+    groups: dict[str, dict[str, Any]] = {}
+    for nodeid, findings in results.items():
+        for finding in findings:
+            if not finding["new"]:
+                continue
+            site = _site(finding.get("call_site"))
+            group = groups.setdefault(site, {"tests": set(), "findings": {}})
+            group["tests"].add(nodeid)
+            group["findings"].setdefault((finding["kind"], finding["message"]), finding)
+    reporter.write_sep("=", "ormwatch findings")
+    if not groups:
+        reporter.write_line("no findings")
+        return
+    for site, group in sorted(groups.items()):
+        tests = sorted(group["tests"])
+        reporter.write_line(f"{site}  ({len(tests)} test{'s' if len(tests) > 1 else ''})")
+        for finding in group["findings"].values():
+            reporter.write_line(f"  [{finding['kind']}] {finding['message']}")
+            if finding.get("fix"):
+                origin = _site(finding.get("origin")) if finding.get("origin") else ""
+                reporter.write_line(f"    fix at {origin}: {finding['fix'].splitlines()[0]}")
+        reporter.write_line(f"    e.g. {tests[0]}")
+    total = sum(len(g["findings"]) for g in groups.values())
+    reporter.write_line(f"{total} finding(s) at {len(groups)} call site(s)")

@@ -1,0 +1,71 @@
+"""``OrmWatchMiddleware``: record each request, log its findings, optionally fail it.
+
+Sync and async capable. It shares one recording per request with the toolbar
+panel (whichever runs first starts it), so the two can stand in either order.
+Recording is off unless ``ORMWATCH["ENABLED"]`` says so, or ``DEBUG`` when
+that is left as ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponse
+
+from ormwatch import _conf, _failsafe
+from ormwatch._errors import OrmWatchError
+from ormwatch._log import log_report
+from ormwatch._record import request_scope
+from ormwatch._report import Report
+
+__all__ = ["OrmWatchMiddleware"]
+
+
+class OrmWatchMiddleware:
+    """Add ``"ormwatch.middleware.OrmWatchMiddleware"`` to ``MIDDLEWARE``."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        settings = _conf.get()
+        if not settings.enabled:
+            return self.get_response(request)
+        with request_scope() as report:
+            response = self.get_response(request)
+        self._after(request, report, settings)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        settings = _conf.get()
+        get_response: Callable[[HttpRequest], Awaitable[HttpResponse]] = self.get_response
+        if not settings.enabled:
+            return await get_response(request)
+        with request_scope() as report:
+            response = await get_response(request)
+        self._after(request, report, settings)
+        return response
+
+    def _after(self, request: HttpRequest, report: Report, settings: _conf.Settings) -> None:
+        try:
+            log_report(report, f"{request.method} {request.path}", settings.warnings)
+            findings = report.findings
+        except Exception as exc:  # fail-open: the response is the user's
+            _failsafe.swallow("logging a request", exc)
+            return
+        if settings.raise_kinds is not None:
+            raising = [
+                f for f in findings if not settings.raise_kinds or f.kind in settings.raise_kinds
+            ]
+            if raising:
+                raise OrmWatchError(raising)

@@ -1,0 +1,206 @@
+"""The pytest plugin end to end: pytester runs a test module in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODULE = """
+import pytest
+from tests import scenarios
+from tests.testapp.models import Post
+
+
+@pytest.fixture
+def seeded(db):
+    scenarios.seed()
+
+
+def test_n_plus_one(seeded):
+    for post in Post.objects.all():
+        post.category.name
+
+
+def test_clean(seeded):
+    for post in Post.objects.select_related("category"):
+        post.category.name
+"""
+
+
+@pytest.fixture
+def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    # The subprocess must never touch the parent run's test databases.
+    monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+    def run(*args: str, module: str = MODULE) -> pytest.RunResult:
+        pytester.makepyfile(test_module=module)
+        return pytester.runpytest_subprocess("-p", "pytest_django", "-p", "no:cacheprovider", *args)
+
+    return run
+
+
+def test_off_by_default_nothing_fails(run) -> None:  # type: ignore[no-untyped-def]
+    result = run()
+    result.assert_outcomes(passed=2)
+    result.stdout.no_fnmatch_line("*ormwatch findings*")
+
+
+def test_fail_mode_fails_the_test_with_findings_and_shows_both_lines_and_the_fix(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+            "*at      test_module.py:13 test_n_plus_one",
+            "*post.category.name",
+            "*fix at  test_module.py:12 test_n_plus_one",
+            '*for post in Post.objects.select_related("category").all():',
+            "*FAILED test_module.py::test_n_plus_one*",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*sql     SELECT*")
+
+
+def test_verbose_failures_show_the_sql(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail", "-v")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(['*sql     SELECT *"testapp_category"*'])
+
+
+def test_the_ini_key_sets_the_mode(run, pytester: pytest.Pytester) -> None:  # type: ignore[no-untyped-def]
+    pytester.makeini("[pytest]\normwatch = fail\n")
+    run().assert_outcomes(passed=1, failed=1)
+
+
+def test_warn_mode_summarises_findings_by_call_site(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=warn")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*= ormwatch findings =*",
+            "test_module.py:13 test_n_plus_one  (1 test)",
+            "  [[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+            '    fix at test_module.py:12 test_n_plus_one: for post in Post.objects.select_related("category").all():',
+            "1 finding(s) at 1 call site(s)",
+        ]
+    )
+
+
+def test_the_marker_sets_a_query_budget_and_allows_kinds(run) -> None:  # type: ignore[no-untyped-def]
+    module = MODULE.replace(
+        "def test_n_plus_one(seeded):",
+        '@pytest.mark.ormwatch(allow=["n_plus_one"])\ndef test_n_plus_one(seeded):',
+    ).replace(
+        "def test_clean(seeded):", "@pytest.mark.ormwatch(max_queries=0)\ndef test_clean(seeded):"
+    )
+    result = run("--ormwatch=fail", module=module)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected at most 0 queries, ran 1:*", "*FAILED test_module.py::test_clean*"]
+    )
+
+
+def test_the_fixture_asserts(run) -> None:  # type: ignore[no-untyped-def]
+    module = (
+        MODULE
+        + """
+
+def test_fixture_clean(seeded, ormwatch):
+    for post in Post.objects.all():
+        post.category.name
+    assert len(ormwatch.queries) == 5
+    assert [f.kind for f in ormwatch.findings] == ["n_plus_one"]
+    ormwatch.assert_clean("duplicate_query")
+    ormwatch.assert_clean()
+
+
+def test_fixture_budget(seeded, ormwatch):
+    list(Post.objects.all())
+    ormwatch.assert_max_queries(1)
+    with ormwatch.capture() as block:
+        list(Post.objects.all())
+    assert len(block.queries) == 1
+    ormwatch.assert_max_queries(1)
+"""
+    )
+    result = run(module=module)
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ormwatch found 1 problem(s):*",
+            "*FAILED test_module.py::test_fixture_clean*",
+            "*FAILED test_module.py::test_fixture_budget*",
+        ]
+    )
+    result.stdout.fnmatch_lines(["*expected at most 1 queries, ran 2:*"])
+
+
+def test_a_baseline_accepts_todays_findings_even_when_they_move(
+    run, pytester: pytest.Pytester
+) -> None:  # type: ignore[no-untyped-def]
+    baseline = pytester.path / "ormwatch-baseline.json"
+    run(
+        "--ormwatch=fail", f"--ormwatch-baseline={baseline}", "--ormwatch-update-baseline"
+    ).assert_outcomes(passed=2)
+    entries = json.loads(baseline.read_text())["findings"]
+    assert [(e["kind"], e["relation"], e["path"], e["function"]) for e in entries] == [
+        ("n_plus_one", "testapp.Post.category", "test_module.py", "test_n_plus_one")
+    ]
+    run("--ormwatch=fail", f"--ormwatch-baseline={baseline}").assert_outcomes(passed=2)
+    moved = MODULE.replace("import pytest\n", "import pytest\n\n\n# unrelated edit\nX = 1\n\n")
+    run("--ormwatch=fail", f"--ormwatch-baseline={baseline}", module=moved).assert_outcomes(
+        passed=2
+    )
+    new = MODULE.replace('Post.objects.select_related("category")', "Post.objects.all()")
+    result = run("--ormwatch=fail", f"--ormwatch-baseline={baseline}", module=new)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*FAILED test_module.py::test_clean*"])
+
+
+def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type: ignore[no-untyped-def]
+    module = MODULE.replace(
+        "post.category.name\n\n\ndef test_clean",
+        'post.category.name\n    list(Post.objects.filter(title="<script>alert(1)</script>"))\n    list(Post.objects.filter(title="<script>alert(1)</script>"))\n\n\ndef test_clean',
+    )
+    result = run(
+        "--ormwatch=warn",
+        "--ormwatch-report=out/r.json",
+        "--ormwatch-report=out/r.html",
+        module=module,
+    )
+    result.assert_outcomes(passed=2)
+    data = json.loads((pytester.path / "out" / "r.json").read_text())
+    assert data["summary"] == {
+        "tests": 2,
+        "tests_with_findings": 1,
+        "findings": {"n_plus_one": 1, "duplicate_query": 1},
+    }
+    (test,) = [t for t in data["tests"] if t["findings"]]
+    assert test["nodeid"] == "test_module.py::test_n_plus_one"
+    assert test["findings"][0]["call_site"]["line"] == 13
+    html = (pytester.path / "out" / "r.html").read_text()
+    assert "test_module.py::test_n_plus_one" in html
+    assert "N+1: 4 queries loading testapp.Post.category" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_bad_report_name_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch-report=out.txt")
+    result.stderr.fnmatch_lines(["*--ormwatch-report takes a .json or .html file*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_importing_the_plugin_does_not_import_django() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, ormwatch.pytest_plugin; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
