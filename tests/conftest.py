@@ -20,7 +20,6 @@ from tests.testapp.models import (
     Topping,
 )
 
-
 pytest_plugins = ["pytester"]
 
 
@@ -96,3 +95,25 @@ def member_data(db: None) -> list[Member]:
 @pytest.fixture
 def entry_data(db: None) -> list[Entry]:
     return [Entry.objects.create(headline=f"h{i}", body="x" * 1000, rating=i) for i in range(3)]
+
+
+def close_thread_connections() -> None:
+    """Close this thread's connections at the end of a worker thread.
+
+    Django keeps in-memory SQLite connections open on ``close()`` (closing would
+    drop the test database), so a thread's own connection to the shared-cache
+    database is closed directly; the main thread's keeps the database alive.
+    """
+    import threading
+
+    from django.db import connections
+
+    if threading.current_thread() is threading.main_thread():
+        return  # asgiref ran the code here; the main thread's connection stays
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            if connection.connection is not None:
+                connection.connection.close()
+                connection.connection = None
+        else:
+            connection.close()

@@ -9,9 +9,9 @@ from contextvars import copy_context
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connections
 
 import ormwatch
+from tests.conftest import close_thread_connections
 from tests.testapp.models import Blog
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def _marked_queries(marker: str, n: int, barrier: threading.Barrier | None) -> o
             if barrier is not None and i == 1:
                 barrier.wait(timeout=10)
             list(Blog.objects.filter(name=f"{marker}-{i}"))
-    connections.close_all()
+    close_thread_connections()
     return report
 
 
@@ -44,7 +44,9 @@ def test_two_threads_and_two_async_tasks_record_at_once() -> None:
             return report
 
         async def both() -> list[ormwatch.Report]:
-            return list(await asyncio.gather(task("task1"), task("task2")))
+            reports = list(await asyncio.gather(task("task1"), task("task2")))
+            await sync_to_async(close_thread_connections)()  # asgiref's worker thread
+            return reports
 
         tasks = asyncio.run(both())
         threads = [f.result(timeout=30) for f in futures]
@@ -58,7 +60,7 @@ def test_two_threads_and_two_async_tasks_record_at_once() -> None:
 def test_a_worker_thread_started_with_the_requests_context_is_attributed() -> None:
     def work() -> int:
         count = Blog.objects.filter(name="worker").count()
-        connections.close_all()
+        close_thread_connections()
         return count
 
     with ormwatch.watch() as report, ThreadPoolExecutor(1) as pool:
@@ -75,7 +77,9 @@ def test_sync_to_async_inside_a_task_is_attributed_to_that_task() -> None:
         return report
 
     async def both() -> list[ormwatch.Report]:
-        return list(await asyncio.gather(task("a"), task("b")))
+        reports = list(await asyncio.gather(task("a"), task("b")))
+        await sync_to_async(close_thread_connections)()  # asgiref's worker thread
+        return reports
 
     first, second = asyncio.run(both())
     assert [q.params[0] for q in first.queries] == ["a"]

@@ -7,12 +7,12 @@ import logging
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 import ormwatch
 from ormwatch import _failsafe, _frames
 from ormwatch._record import _wrapper
-from tests.conftest import lineno
+from tests.conftest import close_thread_connections, lineno
 from tests.testapp.models import Blog, Post
 
 
@@ -204,16 +204,20 @@ def test_the_orm_worker_thread_under_asgi_is_recorded_with_the_awaiting_line() -
     async def view() -> tuple[int, int]:
         line = lineno(1)
         count = await Blog.objects.acount()
+        await sync_to_async(close_thread_connections)()  # in the worker thread that ran it
         return count, line
+
+    async def plain() -> int:
+        count = await sync_to_async(Blog.objects.count)()
+        await sync_to_async(close_thread_connections)()
+        return count
 
     with ormwatch.watch() as report:
         count, line = async_to_sync(view)()
         assert count == 0
-        async_to_sync(sync_to_async(Blog.objects.count))()
+        assert async_to_sync(plain)() == 0
     first, second = [q for q in report.queries if not q.is_transaction]
     assert first.orm.method == "count"
     assert first.call_site is not None
     assert (first.call_site.path, first.call_site.line) == (__file__, line)
     assert second.orm.method == "count"
-    for alias in connections:
-        connections[alias].close()

@@ -115,11 +115,13 @@ def _build() -> dict[CodeType, Role]:
         if isinstance(klass, type) and "execute_sql" in vars(klass):
             add(vars(klass)["execute_sql"], COMPILER, "execute_sql")
     add(template_base.Node.render_annotated, TEMPLATE, "render_annotated")
-    try:
+    from django.apps import apps
+
+    # Importing contenttypes' fields outside INSTALLED_APPS raises: no generic
+    # relations can exist then anyway.
+    if apps.is_installed("django.contrib.contenttypes"):
         from django.contrib.contenttypes import fields as generic
-    except ImportError:  # contenttypes not importable: no generic relations
-        pass
-    else:
+
         # Django 6.1 moved __get__ to a GenericForeignKeyDescriptor class.
         gfk_owner: type = getattr(generic, "GenericForeignKeyDescriptor", generic.GenericForeignKey)
         add(vars(gfk_owner).get("__get__"), GENERIC_FK, "__get__")

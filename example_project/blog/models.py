@@ -1,0 +1,45 @@
+"""The models of the seed notes: a blog has categories, a category has posts.
+
+The reverse names are singular on purpose (``blog.category``, ``category.post``),
+as in the notes, so the example code reads like the snippets there.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Blog(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="category")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "name"], name="blog_category_unique_name"),
+        ]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="post")
+    title = models.CharField(max_length=200)
+    writer = models.CharField(max_length=50)
+    ip_address = models.GenericIPAddressField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "title"], name="blog_post_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
