@@ -107,8 +107,10 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     id="ormwatch.E002",
                 )
             )
-    for index, rule in enumerate(user.get("IGNORE") or ()):
-        messages.extend(_check_rule(index, rule))
+    rules = user.get("IGNORE")
+    if isinstance(rules, (list, tuple)):
+        for index, rule in enumerate(rules):
+            messages.extend(_check_rule(index, rule))
     raising = user.get("RAISE")
     if _str_list(raising):
         for kind in set(raising or ()) - KINDS:

@@ -1,0 +1,51 @@
+"""Assertions for unittest and Django TestCase users."""
+
+# These tests show unittest users' style on purpose.
+# ruff: noqa: PT009, PT027
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+import ormwatch
+from tests import scenarios
+
+
+class MixinTests(ormwatch.OrmWatchTestMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        scenarios.seed()
+
+    def test_assert_no_findings_passes_on_clean_code(self) -> None:
+        with self.assertNoFindings() as report:
+            scenarios.fk_fixed()
+        self.assertEqual(len(report.queries), 1)
+
+    def test_assert_no_findings_fails_with_both_lines_and_the_fix(self) -> None:
+        with self.assertRaises(AssertionError) as raised, self.assertNoFindings():
+            scenarios.fk_bad()
+        text = str(raised.exception)
+        self.assertIn("[n_plus_one] N+1: 4 queries loading testapp.Post.category", text)
+        self.assertIn("scenarios.py", text)
+        self.assertIn('Post.objects.select_related("category")', text)
+
+    def test_assert_no_findings_of_some_kinds_only(self) -> None:
+        with self.assertNoFindings("duplicate_query"):
+            scenarios.fk_bad()
+
+    def test_assert_max_queries(self) -> None:
+        with self.assertMaxQueries(1):
+            scenarios.fk_fixed()
+        with self.assertRaises(AssertionError) as raised, self.assertMaxQueries(2):
+            scenarios.fk_bad()
+        self.assertIn("expected at most 2 queries, ran 5:", str(raised.exception))
+
+    def test_savepoints_do_not_count(self) -> None:
+        with self.assertMaxQueries(1):
+            scenarios.atomic_with_savepoints()
+
+
+def test_the_plain_context_managers(db: None) -> None:
+    scenarios.seed()
+    with ormwatch.assert_clean(), ormwatch.assert_max_queries(1):
+        scenarios.fk_fixed()
