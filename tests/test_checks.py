@@ -90,7 +90,7 @@ def test_e004_unknown_kind_in_raise() -> None:
 def test_the_checks_are_registered_with_django() -> None:
     with (
         override_settings(ORMWATCH={"NOPE": 1}),
-        pytest.raises(SystemCheckError, match="ormwatch.E001"),
+        pytest.raises(SystemCheckError, match=r"ormwatch\.E001"),
     ):
         call_command("check")
 
