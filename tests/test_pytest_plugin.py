@@ -86,7 +86,8 @@ def test_warn_mode_summarises_findings_by_call_site(run) -> None:  # type: ignor
             "*= ormwatch findings =*",
             "test_module.py:13 test_n_plus_one  (1 test)",
             "  [[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
-            '    fix at test_module.py:12 test_n_plus_one: for post in Post.objects.select_related("category").all():',
+            "    fix at test_module.py:12 test_n_plus_one: "
+            'for post in Post.objects.select_related("category").all():',
             "1 finding(s) at 1 call site(s)",
         ]
     )
@@ -164,9 +165,10 @@ def test_a_baseline_accepts_todays_findings_even_when_they_move(
 
 
 def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type: ignore[no-untyped-def]
+    twice = '    list(Post.objects.filter(title="<script>alert(1)</script>"))\n' * 2
     module = MODULE.replace(
         "post.category.name\n\n\ndef test_clean",
-        'post.category.name\n    list(Post.objects.filter(title="<script>alert(1)</script>"))\n    list(Post.objects.filter(title="<script>alert(1)</script>"))\n\n\ndef test_clean',
+        f"post.category.name\n{twice}\n\ndef test_clean",
     )
     result = run(
         "--ormwatch=warn",
