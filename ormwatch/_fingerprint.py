@@ -111,7 +111,8 @@ def _fingerprint(sql: str) -> str:
         pieces.append(sep + token)
         before_prev, prev, prev_is_name, spaced = prev, token, is_name, False
     text = _ANY.sub("any(...)", "".join(pieces))
-    return _SAVEPOINT.sub(_savepoint, text)
+    # A quoted identifier may hold spaces at its edges ('" ' unterminated).
+    return _SAVEPOINT.sub(_savepoint, text).strip()
 
 
 def _savepoint(match: re.Match[str]) -> str:
