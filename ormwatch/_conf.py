@@ -19,6 +19,12 @@ DEFAULTS: dict[str, Any] = {
     # Characters kept of one string parameter, and items of one list of them.
     "MAX_PARAM_LENGTH": 200,
     "MAX_PARAMS": 50,
+    # Keep query parameters at all? False stores none (the SQL only).
+    "RECORD_PARAMS": True,
+    # Parameters of columns whose names contain one of these, and every
+    # parameter of statements naming one of these tables, are stored as ***.
+    "SECRET_COLUMNS": ["password", "passwd", "secret", "token", "key", "credential", "salt"],
+    "SECRET_TABLES": ["auth_user", "django_session", "authtoken_token"],
     # Path prefixes that count as library code, and ones that count as user
     # code even inside site-packages (your own installed packages).
     "LIBRARY_PATHS": [],
@@ -46,6 +52,9 @@ class Settings:
     stack_depth: int
     max_param_length: int
     max_params: int
+    record_params: bool
+    secret_columns: tuple[str, ...]
+    secret_tables: tuple[str, ...]
     library_paths: tuple[str, ...]
     user_paths: tuple[str, ...]
     n_plus_one_threshold: int
@@ -92,6 +101,9 @@ def get() -> Settings:
         stack_depth=int(values["STACK_DEPTH"]),
         max_param_length=int(values["MAX_PARAM_LENGTH"]),
         max_params=int(values["MAX_PARAMS"]),
+        record_params=bool(values["RECORD_PARAMS"]),
+        secret_columns=tuple(str(c) for c in values["SECRET_COLUMNS"]),
+        secret_tables=tuple(str(t) for t in values["SECRET_TABLES"]),
         library_paths=tuple(str(p) for p in values["LIBRARY_PATHS"]),
         user_paths=tuple(str(p) for p in values["USER_PATHS"]),
         n_plus_one_threshold=int(values["N_PLUS_ONE_THRESHOLD"]),

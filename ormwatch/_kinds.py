@@ -13,6 +13,12 @@ class Kind(str, enum.Enum):
     REPEATED_WRITE = "repeated_write"
     DUPLICATE_QUERY = "duplicate_query"
     SLOW_QUERY = "slow_query"
+    UNEXPECTED_SUBQUERY = "unexpected_subquery"
+    UNEXPECTED_JOIN = "unexpected_join"
+    PREFETCH_DOUBLE_FETCH = "prefetch_double_fetch"
+    EAGER_LOAD_IGNORED = "eager_load_ignored"
+    UNUSED_EAGER_LOAD = "unused_eager_load"
+    FULL_FETCH_FOR_COUNT = "full_fetch_for_count"
 
     def __str__(self) -> str:
         return self.value

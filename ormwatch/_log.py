@@ -32,9 +32,10 @@ def log_report(report: Report, label: str, emit_warnings: bool = False) -> None:
             counts[finding.kind] = counts.get(finding.kind, 0) + 1
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no findings"
         logger.info(
-            "%s: %d queries, %.1f ms SQL, %s",
+            "%s: %d %s, %.1f ms SQL, %s",
             label,
             report.query_count,
+            "query" if report.query_count == 1 else "queries",
             report.sql_ms,
             summary,
             extra={

@@ -7,10 +7,19 @@ ORM was doing when the statement ran is captured here as structured data.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CallSite", "Join", "OrmContext", "Query", "Relation"]
+__all__ = [
+    "CallSite",
+    "ImplicitSubquery",
+    "Join",
+    "JoinedRelation",
+    "OrmContext",
+    "Query",
+    "Relation",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,83 @@ class Join:
 
 
 @dataclass(frozen=True, slots=True)
+class JoinedRelation:
+    """One relation the main query joins, named the way lookups name it.
+
+    Unlike ``Join`` (one per SQL alias), a many-to-many hop is one entry with
+    both of its tables, and a many-to-many through an explicit model is named
+    by the field (``banning``), not by the through model's foreign key.
+    ``aliases`` / ``tables`` are its SQL aliases, through table first (Django
+    may have trimmed the last one from the SQL when only its key is tested).
+    ``uses`` says what the query does with the relation: ``where``,
+    ``or`` (inside an OR), ``select``, ``aggregate`` (a non-distinct
+    aggregate), ``order_by``, ``select_related``, ``filtered_relation``.
+    ``conditions`` are the WHERE lookups on it, relative to ``model``
+    (``title__contains``; ``pk`` for a condition on the through table's key).
+    ``via`` is the alias it is joined from: two ``filter()`` calls across one
+    multi-valued relation join it twice, on the same path but not the same
+    branch.
+    """
+
+    path: str
+    model: str
+    aliases: tuple[str, ...]
+    tables: tuple[str, ...]
+    multi_valued: bool
+    outer: bool
+    uses: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    via: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "model": self.model,
+            "aliases": list(self.aliases),
+            "tables": list(self.tables),
+            "multi_valued": self.multi_valued,
+            "outer": self.outer,
+            "uses": list(self.uses),
+            "conditions": list(self.conditions),
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImplicitSubquery:
+    """A subquery Django wrote although the user did not ask for one.
+
+    ``kind`` is ``in_queryset`` (a lazy QuerySet passed to a lookup, usually
+    ``__in``) or ``exclude`` (``exclude()`` / ``~Q()`` across a multi-valued
+    relation, compiled to ``NOT EXISTS``). ``relation`` is the path from the
+    main model (the lookup's left side, or the multi-valued relation);
+    ``model`` the subquery's model (for ``exclude``, the related model);
+    ``table`` the table it selects from; ``conditions`` its WHERE lookups
+    relative to ``model``. ``joinable``: the left side is a foreign key to
+    ``model``'s primary key, so a join can replace the subquery.
+    """
+
+    kind: str
+    lookup: str
+    relation: str
+    model: str
+    table: str
+    conditions: tuple[str, ...] = ()
+    joinable: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "lookup": self.lookup,
+            "relation": self.relation,
+            "model": self.model,
+            "table": self.table,
+            "conditions": list(self.conditions),
+            "joinable": self.joinable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class OrmContext:
     """What the ORM was doing when a statement ran, read from the frames.
 
@@ -118,6 +204,17 @@ class OrmContext:
     ``method`` is the outermost ORM call the user made (``iterate``, ``len``,
     ``bool``, ``get``, ``first``, ``count``, ``exists``, ``save``, ...);
     ``chain`` lists every ORM call found on the stack, outermost first.
+
+    ``prefetch_querysets`` are the ``prefetch_related`` lookups given as
+    ``Prefetch(..., queryset=...)``.
+
+    The shape of the compiled statement (read only when it has a join or a
+    subquery): ``distinct``, ``grouped`` (GROUP BY), ``joined`` and
+    ``subqueries``. ``relation_use`` is set on statements that eager-load
+    (``select_related`` / ``prefetch_related``): the live map of
+    ``"app.Model.relation"`` keys to flags (1: select_related filled it,
+    2: user code read it) of the outermost recording, which keeps filling
+    while the recording runs; None when reads are not tracked.
     """
 
     kind: str = "other"
@@ -136,6 +233,12 @@ class OrmContext:
     only: tuple[str, ...] = ()
     defer: tuple[str, ...] = ()
     joins: tuple[Join, ...] = ()
+    prefetch_querysets: tuple[str, ...] = ()
+    distinct: bool = False
+    grouped: bool = False
+    joined: tuple[JoinedRelation, ...] = ()
+    subqueries: tuple[ImplicitSubquery, ...] = ()
+    relation_use: Mapping[str, int] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +258,14 @@ class OrmContext:
             "only": list(self.only),
             "defer": list(self.defer),
             "joins": [j.to_dict() for j in self.joins],
+            "prefetch_querysets": list(self.prefetch_querysets),
+            "distinct": self.distinct,
+            "grouped": self.grouped,
+            "joined": [j.to_dict() for j in self.joined],
+            "subqueries": [s.to_dict() for s in self.subqueries],
+            "relation_use": (
+                None if self.relation_use is None else dict(sorted(dict(self.relation_use).items()))
+            ),
         }
 
 
@@ -186,6 +297,9 @@ class Query:
     error: str | None = None
     # Finding kinds silenced by ``ormwatch.ignore()`` around this statement.
     ignored: frozenset[str] = frozenset()
+    # When parameters were redacted: a process-local hash of the real ones, so
+    # duplicates are still told apart. Never exported.
+    params_key: int | None = None
 
     @property
     def is_transaction(self) -> bool:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ormwatch",
     "tests.testapp",
+    "debug_toolbar",
 ]
 
 MIDDLEWARE: list[str] = []
@@ -48,6 +49,15 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "/static/"
+
+# django-debug-toolbar, for the panel tests (tests/panel_support.py switches it
+# on per test). Its DatabaseStore model is only loaded when that store is the
+# configured one at start-up, so it is the default here and the tests that
+# want the in-memory store override it.
+DEBUG_TOOLBAR_CONFIG = {
+    "TOOLBAR_STORE_CLASS": "debug_toolbar.store.DatabaseStore",
+    "IS_RUNNING_TESTS": False,
+}
 
 
 def _database(vendor: str) -> dict[str, Any]:

@@ -102,3 +102,11 @@ def test_w001_panel_without_the_app() -> None:
         (message,) = check_panel_needs_app()
     assert message.id == "ormwatch.W001"
     assert not isinstance(message, Error)
+
+
+def test_w001_is_registered_by_the_panel_module() -> None:
+    from django.core.checks.registry import registry
+
+    import ormwatch.panels  # noqa: F401 - registers W001
+
+    assert check_panel_needs_app in registry.get_checks()

@@ -221,3 +221,15 @@ def test_the_orm_worker_thread_under_asgi_is_recorded_with_the_awaiting_line() -
     assert first.call_site is not None
     assert (first.call_site.path, first.call_site.line) == (__file__, line)
     assert second.orm.method == "count"
+
+
+@pytest.mark.django_db
+def test_library_paths_take_single_files(settings: object) -> None:
+    from tests import scenarios
+
+    settings.ORMWATCH = {"LIBRARY_PATHS": [scenarios.__file__]}  # type: ignore[attr-defined]
+    scenarios.seed()
+    with ormwatch.watch() as report:
+        scenarios.duplicate_bad()
+    # scenarios.py is now library code: the call site is this test.
+    assert {q.call_site.path for q in report.queries if q.call_site} == {__file__}

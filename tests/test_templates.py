@@ -85,6 +85,7 @@ def test_an_async_view_under_asgi(blog_data: list[Post]) -> None:
     assert response.status_code == 200
     (query,) = report.queries
     assert query.orm.model == "testapp.Post"
+    assert query.orm.method == "iterate"  # async for: only _fetch_all runs in the worker
     assert query.call_site is not None
     assert query.call_site.path.endswith("views.py")
     # 3.10 and 3.11 run a comprehension in its own frame (3.10 names it just

@@ -1,7 +1,9 @@
-"""The models of the seed notes: a blog has categories, a category has posts.
+"""The blog of seed notes 001 and 003: a blog has categories, a category has posts.
 
 The reverse names are singular on purpose (``blog.category``, ``category.post``),
-as in the notes, so the example code reads like the snippets there.
+as in the notes, so the example code reads like the snippets there. ``Entry`` is
+seed 003's model for ``only()`` and ``defer()``: a long ``body`` next to small
+columns.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Post(models.Model):
     title = models.CharField(max_length=200)
     writer = models.CharField(max_length=50)
     ip_address = models.GenericIPAddressField()
+    created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         constraints = [
@@ -43,3 +46,17 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Entry(models.Model):
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE)
+    headline = models.CharField(max_length=200, unique=True)
+    body = models.TextField()  # a few kilobytes each: the column only()/defer() leave out
+    pub_date = models.DateField()
+    rating = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return self.headline

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from blog import views
 from debug_toolbar.toolbar import debug_toolbar_urls
 from django.urls import path
 
+from pitfalls.registry import PITFALLS
+from pitfalls.views import index
+
+# Two pages per pitfall, named after it: /n-plus-one-fk/bad/ and /n-plus-one-fk/fixed/.
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("posts/n-plus-one/", views.post_list_n_plus_one, name="post_list_n_plus_one"),
-    path("posts/select-related/", views.post_list_select_related, name="post_list_select_related"),
+    path("", index, name="index"),
+    *(path(f"{p.slug}/bad/", p.bad, name=f"{p.slug}-bad") for p in PITFALLS),
+    *(path(f"{p.slug}/fixed/", p.fixed, name=f"{p.slug}-fixed") for p in PITFALLS),
     *debug_toolbar_urls(),
 ]

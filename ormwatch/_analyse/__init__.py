@@ -14,10 +14,16 @@ from collections.abc import Callable, Iterable, Sequence
 from ormwatch import _conf, _failsafe, _ignore
 from ormwatch._analyse import (
     duplicate_query,
+    eager_load_ignored,
+    full_fetch_for_count,
     n_plus_one,
     prefetch_bypassed,
+    prefetch_double_fetch,
     repeated_write,
     slow_query,
+    unexpected_join,
+    unexpected_subquery,
+    unused_eager_load,
 )
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._query import Query
@@ -30,8 +36,27 @@ DETECTORS: list[Detector] = [
     prefetch_bypassed.detect,
     repeated_write.detect,
     slow_query.detect,
+    unexpected_subquery.detect,
+    prefetch_double_fetch.detect,
+    unexpected_join.detect,
+    eager_load_ignored.detect,
+    unused_eager_load.detect,
+    full_fetch_for_count.detect,
     duplicate_query.detect,  # last: skips what the others explained
 ]
+
+# Kinds about one statement's shape or cost: they do not explain why a
+# statement ran more than once, so duplicate_query still counts it.
+_CLAIMS_NOTHING = frozenset(
+    {
+        "slow_query",
+        "unexpected_subquery",
+        "unexpected_join",
+        "eager_load_ignored",
+        "unused_eager_load",
+        "full_fetch_for_count",
+    }
+)
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -48,7 +73,7 @@ def analyse(
         try:
             for finding in detector(analysis):
                 findings.append(finding)
-                if finding.kind != "slow_query":
+                if finding.kind not in _CLAIMS_NOTHING:
                     analysis.claimed.update(q.index for q in finding.queries)
         except Exception as exc:
             _failsafe.swallow(f"detector {getattr(detector, '__module__', detector)!s}", exc)

@@ -20,9 +20,13 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     for query in analysis.queries:
         if query.index in analysis.claimed or query.is_transaction:
             continue
-        if query.orm.kind == "write" or query.call_site is None or query.params is None:
+        if query.orm.kind == "write" or query.call_site is None:
             continue
-        key = (query.alias, query.sql, json.dumps(query.params, default=str, sort_keys=True))
+        if query.params is None and query.params_key is None:  # an executemany iterator
+            continue
+        shown = json.dumps(query.params, default=str, sort_keys=True)
+        real = shown if query.params_key is None else str(query.params_key)
+        key = (query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():
         if len(queries) < analysis.settings.duplicate_threshold:

@@ -32,7 +32,10 @@ def clear_caches() -> None:
 
 def _with_sep(path: str) -> str:
     path = os.path.realpath(path)
-    return path if path.endswith(os.sep) else path + os.sep
+    # A folder matches what lies inside it only; a file matches itself.
+    if os.path.isfile(path) or path.endswith(os.sep):
+        return path
+    return path + os.sep
 
 
 def _library_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -44,7 +47,8 @@ def _library_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
         paths = set(site.getsitepackages())
         if site.ENABLE_USER_SITE and site.getusersitepackages():
             paths.add(site.getusersitepackages())
-        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        # "scripts": console scripts (pytest, gunicorn, uvicorn) are not user code.
+        for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts"):
             if key in sysconfig.get_paths():
                 paths.add(sysconfig.get_paths()[key])
         # Django and ormwatch may be editable checkouts outside site-packages.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import FrameType
 from typing import Any
 
-from ormwatch._frames import _joins, _relations
+from ormwatch import _failsafe
+from ormwatch._frames import _joins, _reads, _relations, _shape
 from ormwatch._frames import _roles as r
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
 
@@ -35,8 +36,14 @@ def context(hits: list[Hit], fingerprint: str) -> OrmContext:
             fields["model"] = _relations.label(model)
         if comp is not None and query is not None:
             fields["joins"] = _joins.joins(comp)
+            try:
+                fields.update(_shape.shape(comp))
+            except Exception as exc:  # lose the shape, keep the rest of the context
+                _failsafe.swallow("reading the statement's shape", exc)
     if queryset is not None:
         fields.update(_queryset_fields(queryset))
+        if fields.get("select_related") or fields.get("prefetch_related"):
+            fields["relation_use"] = _reads.current()
     fields.update(_relation_fields(hits, queryset))
     if is_write:
         fields["kind"] = "write"
@@ -54,6 +61,9 @@ def _queryset_fields(qs: Any) -> dict[str, Any]:
     fields["values"] = getattr(iterable, "__name__", "ModelIterable") != "ModelIterable"
     lookups = getattr(qs, "_prefetch_related_lookups", ())
     fields["prefetch_related"] = tuple(getattr(x, "prefetch_to", x) for x in lookups)
+    fields["prefetch_querysets"] = tuple(
+        x.prefetch_to for x in lookups if getattr(x, "queryset", None) is not None
+    )
     names, is_defer = getattr(query, "deferred_loading", ((), True))
     if names:
         fields["defer" if is_defer else "only"] = tuple(sorted(names))

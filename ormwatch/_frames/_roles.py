@@ -53,6 +53,8 @@ QUERYSET_METHODS = {
     "update": "update",
     "delete": "delete",
     "_raw_delete": "delete",
+    # ``async for`` runs only _fetch_all in asgiref's worker thread.
+    "_fetch_all": "iterate",
 }
 MODEL_METHODS = {
     "save": "save",

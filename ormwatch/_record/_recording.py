@@ -12,6 +12,7 @@ from ormwatch._fingerprint import fingerprint
 from ormwatch._ignore import ignored_kinds
 from ormwatch._query import EMPTY_CONTEXT, Query
 from ormwatch._record._params import copy_params
+from ormwatch._record._redact import redact
 
 
 class Recording:
@@ -24,6 +25,7 @@ class Recording:
         "overflow",
         "overflow_ms",
         "queries",
+        "relation_use",
         "settings",
         "started",
         "total_ms",
@@ -39,6 +41,10 @@ class Recording:
         self.overflow_ms = 0.0
         self.started = perf_counter()
         self.ended: float | None = None
+        # "app.Model.relation" -> flags (select_related filled it, user code
+        # read it), kept by ormwatch._frames._reads for unused_eager_load.
+        # Bounded there: one key per relation, at most _reads.MAX_KEYS.
+        self.relation_use: dict[str, int] = {}
 
     @property
     def full(self) -> bool:
@@ -78,7 +84,16 @@ def record(
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm = None, (), EMPTY_CONTEXT
     connection = context.get("connection")
-    copied = copy_params(params, many, settings.max_param_length, settings.max_params)
+    params_key = None
+    if settings.record_params:
+        visible = redact(text, params, many, settings.secret_columns, settings.secret_tables)
+        copied = copy_params(visible, many, settings.max_param_length, settings.max_params)
+        if visible is not params and isinstance(params, (list, tuple, dict)):
+            params_key = hash(repr(params))
+    else:
+        copied = None
+        if isinstance(params, (list, tuple, dict)):
+            params_key = hash(repr(params))  # duplicates are still found without params
     ignored = ignored_kinds.get()
     for recording in keep:
         recording.queries.append(
@@ -97,5 +112,6 @@ def record(
                 orm=orm,
                 error=f"{type(error).__module__}.{type(error).__qualname__}" if error else None,
                 ignored=ignored,
+                params_key=params_key,
             )
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,10 +33,12 @@ def panel_clean(request: HttpRequest) -> HttpResponse:
 
 
 def panel_queries(request: HttpRequest) -> HttpResponse:
-    """``?n=`` cheap queries, each on its own row: a huge request."""
+    """A huge request: ``?n=`` cheap queries on distinct rows, then a page of
+    ``?posts=`` posts whose categories and blogs load one by one (an N+1)."""
     count = int(request.GET.get("n", "10"))
     found = sum(Post.objects.filter(pk=pk).exists() for pk in range(1, count + 1))
-    return render(request, "testapp/panel_page.html", {"title": f"{found} found", "posts": []})
+    posts = Post.objects.order_by("pk")[: int(request.GET.get("posts", "0"))]
+    return render(request, "testapp/panel_page.html", {"title": f"{found} found", "posts": posts})
 
 
 async def panel_async(request: HttpRequest) -> HttpResponse:
@@ -49,3 +52,17 @@ async def post_list_async_n_plus_one(request: HttpRequest) -> HttpResponse:
         return [f"{p.title} in {p.category.name}" for p in Post.objects.order_by("pk")]
 
     return HttpResponse(", ".join(await sync_to_async(names)()))
+
+
+SCRIPT = "<script>alert('ormwatch')</script>"
+
+
+def panel_script(request: HttpRequest) -> HttpResponse:
+    """Markup in SQL, in parameters and in model data: the panel must escape all of it."""
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(f"SELECT %s /* {SCRIPT} */", [1])
+    for _ in range(2):
+        list(Post.objects.filter(title=SCRIPT))
+    posts = Post.objects.order_by("pk")
+    return render(request, "testapp/panel_page.html", {"title": SCRIPT, "posts": posts})

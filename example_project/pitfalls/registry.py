@@ -1,0 +1,271 @@
+"""Every pitfall of the example project, in the order of the index page.
+
+This list is the single source of truth: config/urls.py makes two pages of each
+entry (``/<slug>/bad/`` and ``/<slug>/fixed/``), the index renders it, and
+test_pages.py requests every page and checks that the bad one makes ormwatch
+report exactly ``kinds`` and the fixed one nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from accounts import views as accounts
+from blog import views as blog
+from library import views as library
+from pizzeria import views as pizzeria
+from shop import views as shop
+
+DOCS = "https://github.com/ormwatch/ormwatch/blob/main/docs/findings.md"
+
+
+@dataclass(frozen=True)
+class Pitfall:
+    slug: str
+    title: str
+    # One line: what goes wrong, and what the fixed page does instead.
+    explanation: str
+    # The finding kinds ormwatch reports on the bad page, no more, no less.
+    kinds: tuple[str, ...]
+    bad: Callable[..., Any]
+    fixed: Callable[..., Any]
+    # The seed note it comes from, with the note's own title.
+    seed: str = ""
+    # The fixed page's query count against the bad page's: "fewer" when the fix
+    # removes queries; "same" when it changes the statement instead (no implicit
+    # subquery, no extra join, no rows fetched only to count them); "more" when
+    # it trades a subquery for one small query first.
+    queries: Literal["fewer", "same", "more"] = "fewer"
+
+    @property
+    def docs_url(self) -> str:
+        return f"{DOCS}#{self.kinds[0]}"
+
+    @property
+    def fixed_effect(self) -> str:
+        """What the fixed page changes, in words, for the index."""
+        return {
+            "fewer": "fewer queries",
+            "same": "as many queries, a better statement",
+            "more": "one more query, no subquery",
+        }[self.queries]
+
+
+PITFALLS: list[Pitfall] = [
+    Pitfall(
+        "n-plus-one-fk",
+        "N+1 over a foreign key",
+        "Reading post.category for each post loads every category with its own query; "
+        'select_related("category") joins them into the first one.',
+        ("n_plus_one",),
+        blog.fk_bad,
+        blog.fk_fixed,
+        seed="004 select_related()",
+    ),
+    Pitfall(
+        "n-plus-one-reverse-fk",
+        "N+1 over a reverse foreign key, in an async view",
+        "category.post.all() in an async for loop queries once per category; "
+        'prefetch_related("post") loads all the posts in one more query.',
+        ("n_plus_one",),
+        blog.reverse_fk_bad,
+        blog.reverse_fk_fixed,
+        seed="002 Django ORM Frame",
+    ),
+    Pitfall(
+        "n-plus-one-m2m",
+        "N+1 over a many-to-many",
+        "Pizza.__str__ reads self.toppings.all(), once per pizza on the menu; "
+        'prefetch_related("toppings") fetches every topping in one query.',
+        ("n_plus_one",),
+        pizzeria.m2m_bad,
+        pizzeria.m2m_fixed,
+        seed="004 prefetch_related()",
+    ),
+    Pitfall(
+        "n-plus-one-nested",
+        "N+1 over a nested path",
+        "restaurant.best_pizza.toppings loads a pizza and its toppings per restaurant; "
+        "join the foreign key, prefetch the many-to-many behind it.",
+        ("n_plus_one",),
+        pizzeria.nested_bad,
+        pizzeria.nested_fixed,
+        seed="004 JOIN 여러번 하기",
+    ),
+    Pitfall(
+        "n-plus-one-template",
+        "N+1 in a template loop",
+        "The template reads post.category.blog.name in its {% for %} loop: two queries per "
+        'row; select_related("category__blog") in the view.',
+        ("n_plus_one",),
+        blog.template_loop_bad,
+        blog.template_loop_fixed,
+        seed="004 select_related()",
+    ),
+    Pitfall(
+        "n-plus-one-jinja2",
+        "N+1 over a nullable chain, in a Jinja2 template",
+        "book.author.hometown in a Jinja2 loop loads an author and a city per book; "
+        'select_related("author__hometown") follows the nullable key with a LEFT JOIN.',
+        ("n_plus_one",),
+        library.chain_bad,
+        library.chain_fixed,
+        seed="004 select_related() Example #2",
+    ),
+    Pitfall(
+        "deferred-field",
+        "A deferred field read after only()",
+        "only() left rating out, so reading it loads it row by row; "
+        "list every field the page reads in only().",
+        ("n_plus_one",),
+        blog.deferred_bad,
+        blog.deferred_fixed,
+        seed="003 only() (only(), defer())",
+    ),
+    Pitfall(
+        "prefetch-then-filter",
+        "prefetch_related(), then filter() on the manager",
+        "blog.category.filter() ignores the prefetched categories and queries again per blog; "
+        "filter the prefetched rows in Python.",
+        ("prefetch_bypassed",),
+        blog.prefetch_filter_bad,
+        blog.prefetch_filter_fixed,
+        seed="001 캐시를 재활용하지 못하는 queryset 호출",
+    ),
+    Pitfall(
+        "prefetch-and-filter",
+        "prefetch_related() with a filter on the same relation",
+        "filter(category__name__contains=...) joins the categories, then the prefetch loads "
+        "all of them again, unfiltered; put the filter in a Prefetch() queryset.",
+        ("prefetch_double_fetch",),
+        blog.double_fetch_bad,
+        blog.double_fetch_fixed,
+        seed="001 prefetch_related() 와 filter()의 올바른 사용법",
+        queries="same",
+    ),
+    Pitfall(
+        "in-lazy-queryset",
+        "__in with a lazy queryset",
+        "A queryset given to __in runs inside the statement as IN (SELECT ...); "
+        "list() runs the small query first and passes plain ids.",
+        ("unexpected_subquery",),
+        blog.in_queryset_bad,
+        blog.in_queryset_fixed,
+        seed="001 쿼리셋안에 쿼리셋이 있는 경우",
+        queries="more",
+    ),
+    Pitfall(
+        "exclude-reverse",
+        "exclude() across a reverse relation",
+        "exclude(post__title__contains=...) cannot be a join, so Django writes a NOT EXISTS "
+        "subquery you never asked for; write the ~Exists() yourself.",
+        ("unexpected_subquery",),
+        blog.exclude_reverse_bad,
+        blog.exclude_reverse_fixed,
+        seed="001 exclude()에서 역방향 참조모델 사용시 서브쿼리 발생",
+        queries="same",
+    ),
+    Pitfall(
+        "filter-reverse",
+        "filter() across a reverse relation",
+        "filter(post__title__contains=...) joins the posts, so a category comes back once per "
+        "matching post; ask for distinct() rows.",
+        ("unexpected_join",),
+        blog.filter_reverse_bad,
+        blog.filter_reverse_fixed,
+        seed="001 filter()에서 역방향 참조모델 사용시",
+        queries="same",
+    ),
+    Pitfall(
+        "or-join",
+        "Q(banning=user) | Q(banned=user)",
+        "The OR joins the ban table twice with LEFT OUTER JOINs and repeats users; "
+        "the union of the two relations asks each side on its own.",
+        ("unexpected_join",),
+        accounts.or_join_bad,
+        accounts.or_join_fixed,
+        seed="000 Query 속도 생각하는 방법",
+        queries="same",
+    ),
+    Pitfall(
+        "filtered-relation",
+        "A join only to filter: FilteredRelation",
+        "filter(product_owned_company__name=...) joins the company and tests it in WHERE; "
+        "FilteredRelation states the condition in the join's ON (an info finding).",
+        ("unexpected_join",),
+        shop.filter_join_bad,
+        shop.filter_join_fixed,
+        seed="002 FilteredRelation",
+        queries="same",
+    ),
+    Pitfall(
+        "select-related-values",
+        "select_related().values()",
+        "values() returns rows, not objects, so select_related() is silently dropped; "
+        'name the related field in values("blog__name") instead.',
+        ("eager_load_ignored",),
+        blog.values_bad,
+        blog.values_fixed,
+        seed="001 values() 사용시 Eager Loading 무시",
+        queries="same",
+    ),
+    Pitfall(
+        "unused-select-related",
+        "An unused select_related()",
+        'select_related("category") joins a table into every row that the page never reads; '
+        "drop it.",
+        ("unused_eager_load",),
+        blog.unused_select_related_bad,
+        blog.unused_select_related_fixed,
+        seed="002 Django ORM Frame",
+        queries="same",
+    ),
+    Pitfall(
+        "len-and-if",
+        "len(qs) and if qs:",
+        "Both fetch every row only to count them or test for one; "
+        "let the database answer with count() and exists().",
+        ("full_fetch_for_count",),
+        blog.full_fetch_bad,
+        blog.full_fetch_fixed,
+        seed="003 len(), bool()",
+        queries="same",
+    ),
+    Pitfall(
+        "save-in-a-loop",
+        "save() in a loop instead of bulk_create()",
+        "One INSERT per user; bulk_create() writes them in one statement "
+        "(the page rolls its writes back).",
+        ("repeated_write",),
+        accounts.save_loop_bad,
+        accounts.save_loop_fixed,
+        seed="003 Bulk_create()",
+    ),
+    Pitfall(
+        "duplicate-query",
+        "The same query twice",
+        "blog.category.all() makes a new queryset each time, so the second loop runs the "
+        "same SQL again; evaluate it once with list() and reuse the rows.",
+        ("duplicate_query",),
+        blog.duplicate_bad,
+        blog.duplicate_fixed,
+        seed="001 캐시를 재활용하지 못하는 queryset 호출",
+    ),
+    Pitfall(
+        "slow-query",
+        "A slow statement",
+        "Raw SQL builds a calendar of every minute of half a year only to count posts per "
+        "hour; group the posts themselves and fill the empty hours in Python.",
+        ("slow_query",),
+        blog.slow_bad,
+        blog.slow_fixed,
+        queries="same",
+    ),
+]
+
+BY_URL_NAME: dict[str, tuple[Pitfall, Literal["bad", "fixed"]]] = {
+    **{f"{p.slug}-bad": (p, "bad") for p in PITFALLS},
+    **{f"{p.slug}-fixed": (p, "fixed") for p in PITFALLS},
+}

@@ -1,0 +1,115 @@
+"""``select_related()`` / ``prefetch_related()`` that ``values()`` silently dropped (seed 001).
+
+``values()`` and ``values_list()`` return rows, not model instances, so there
+is nothing to attach related objects to. On Django 5.2, 6.0 and 6.1 alike:
+
+- ``prefetch_related(...).values()`` and ``values().prefetch_related(...)``
+  run no prefetch query and raise nothing; the lookups stay on the QuerySet,
+  so the recorded statement proves it.
+- ``select_related(...).values()`` clears ``select_related`` without a word
+  (an invalid path like the seed's ``"post__title"`` is never even checked);
+  ``values().select_related()`` raises ``TypeError``. Nothing of it survives
+  on the query, so it is reported only when the source proves it: the
+  queryset chain at the call site (or the line that built it) calls
+  ``select_related`` before ``values`` / ``values_list``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ormwatch._analyse import _chain, _fix
+from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._kinds import Kind
+from ormwatch._query import CallSite, Query
+from ormwatch._report import Finding
+
+_VALUES = ("values", "values_list")
+
+
+def detect(analysis: Analysis) -> Iterator[Finding]:
+    groups: dict[tuple[object, ...], list[Query]] = {}
+    found: dict[tuple[object, ...], tuple[str, tuple[str, ...], _chain.Chain | None]] = {}
+    chains: dict[tuple[object, str], _chain.Chain | None] = {}  # source read once per site
+    for query in analysis.queries:
+        orm = query.orm
+        if orm.kind != "query" or not orm.values or not orm.model:
+            continue
+        name = orm.model.rsplit(".", 1)[-1]
+        site = (query.call_site, name)
+        if site not in chains:
+            chains[site] = _chain_of(query, name)
+        chain = chains[site]
+        dropped: list[tuple[str, tuple[str, ...]]] = []
+        if orm.prefetch_related:
+            dropped.append(("prefetch_related", orm.prefetch_related))
+        selected = _select_related_before_values(chain)
+        if selected:
+            dropped.append(("select_related", selected))
+        for method, lookups in dropped:
+            key: tuple[object, ...] = (method, lookups, query.call_site, query.fingerprint)
+            groups.setdefault(key, []).append(query)
+            found[key] = (method, lookups, chain)
+    for key, queries in groups.items():
+        yield _finding(*found[key], queries)
+
+
+def _chain_of(query: Query, name: str) -> _chain.Chain | None:
+    site = code_site(query)
+    chain = _chain.queryset_at(site, name)
+    if chain is None or not set(chain.methods()) & set(_VALUES):
+        builder = _fix.builder_line(site, name)
+        chain = _chain.queryset_at(builder, name) if builder is not site else None
+    return chain
+
+
+def _select_related_before_values(chain: _chain.Chain | None) -> tuple[str, ...]:
+    if chain is None:
+        return ()
+    methods = chain.methods()
+    values_at = [i for i, m in enumerate(methods) if m in _VALUES]
+    if not values_at or "select_related" not in methods[: values_at[-1]]:
+        return ()
+    return tuple(v for link in chain.calls("select_related") for _, v in link.args or ()) or ("",)
+
+
+def _finding(
+    method: str, lookups: tuple[str, ...], chain: _chain.Chain | None, queries: list[Query]
+) -> Finding:
+    query = queries[0]
+    name = (query.orm.model or "Model").rsplit(".", 1)[-1]
+    site = code_site(query)
+    origin = _origin(chain, site, name)
+    shown = ", ".join(f'"{x}"' if method == "prefetch_related" else x for x in lookups if x)
+    if method == "prefetch_related":
+        what = "runs no prefetch query"
+    else:
+        what = "adds no JOIN (and its paths are never checked)"
+    message = (
+        f"Eager load ignored: {method}({shown}) on a values() / values_list() queryset {what}: "
+        f"those return rows, not {name} objects, so there is nothing to attach related "
+        f"objects to (seed 001); drop it, or name the related fields in values()"
+    )
+    if chain is not None and origin is not None:
+        fix = chain.without(method).in_line(origin.line)
+    else:
+        fix = f'{name}.objects.values(...)  # no {method}(); related fields: values("rel__x")'
+    return Finding(
+        kind=Kind.EAGER_LOAD_IGNORED.value,
+        message=message,
+        call_site=query.call_site,
+        origin=origin,
+        fix=fix,
+        queries=queries,
+        sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
+        details={"method": method, "lookups": list(lookups)},
+    )
+
+
+def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> CallSite | None:
+    if chain is None or site is None:
+        return site
+    line = chain.node.lineno
+    if line == site.line:
+        return site
+    return _fix.builder_line(site, name) or site
