@@ -45,7 +45,7 @@ def read(
         else:
             kind = _callsite.code_kind(code, f)
             if kind == _callsite.USER:
-                site = _callsite.python_site(code, f.f_lineno)
+                site = _callsite.python_site(code, f.f_lineno, f)
             elif kind == _callsite.JINJA2:
                 site = _callsite.jinja2_site(code, f)
         # Sites are interned by the caches, so identity is equality here.

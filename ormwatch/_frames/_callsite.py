@@ -88,11 +88,14 @@ def _classify(code: CodeType, frame: FrameType) -> int:
     return USER
 
 
-def python_site(code: CodeType, line: int) -> CallSite:
+def python_site(code: CodeType, line: int, frame: FrameType | None = None) -> CallSite:
     key = (code, line)
     site_ = _sites.get(key)
     if site_ is None:
         function = getattr(code, "co_qualname", code.co_name)
+        if function.startswith("<") and frame is not None and frame.f_back is not None:
+            # Python 3.10 has no co_qualname: name a comprehension by its function.
+            function = f"{frame.f_back.f_code.co_name}.{function}"
         source = linecache.getline(code.co_filename, line).strip()
         site_ = CallSite(code.co_filename, line, function, source, "python")
         _sites[key] = site_
