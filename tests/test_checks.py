@@ -87,7 +87,7 @@ def test_e004_unknown_kind_in_raise() -> None:
     assert "'nplusone'" in message.msg
 
 
-@pytest.mark.django_db  # Django 6.1's check command looks at the database too
+@pytest.mark.django_db(databases="__all__")  # Django 6.1 checks every database too
 def test_the_checks_are_registered_with_django() -> None:
     with (
         override_settings(ORMWATCH={"NOPE": 1}),
