@@ -118,7 +118,8 @@ def open_panel(page: Any) -> Any:
 
 
 def screenshot(page: Any, name: str) -> None:
-    if os.environ.get("ORMWATCH_SCREENSHOTS", "1") != "0":
+    # Opt-in, so that test runs do not rewrite docs/img: ORMWATCH_SCREENSHOTS=1.
+    if os.environ.get("ORMWATCH_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / name))
 

@@ -1,0 +1,125 @@
+"""The panel on the example project, as a new user meets it: a real dev server,
+Debian's Chromium, the toolbar's render view.
+
+``make demo`` serves the same project; this starts it on a free port with a
+temporary database. Skipped when Chromium or playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.panel_support import PANEL_ID
+
+CHROMIUM = Path("/usr/bin/chromium")
+MANAGE = Path(__file__).resolve().parent.parent / "example_project" / "manage.py"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip("needs Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright")
+
+
+@pytest.fixture(scope="module")
+def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example project, migrated and seeded, on 127.0.0.1 at a free port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env["EXAMPLE_DB"] = str(tmp_path_factory.mktemp("example") / "db.sqlite3")
+    for command in (["migrate", "--noinput"], ["seed"]):
+        subprocess.run(
+            [sys.executable, str(MANAGE), *command], env=env, check=True, capture_output=True
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the example project's dev server did not start in 10 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Any]:
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            context.set_default_timeout(15_000)
+            page = context.pages[0] if context.pages else context.new_page()
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            yield page
+        finally:
+            context.close()
+    assert problems == []
+
+
+def open_panel(page: Any) -> Any:
+    """Click ORM Watch; its content must come through the toolbar's render_panel view."""
+    with page.expect_response(lambda r: "/__debug__/render_panel/" in r.url) as rendered:
+        page.locator(f"#djdt-{PANEL_ID} a").click()
+    assert rendered.value.ok
+    content = page.locator(f"#{PANEL_ID} .ow")
+    content.wait_for()
+    return content
+
+
+def test_the_template_n_plus_one_page_and_its_fixed_twin(example_server: str, page: Any) -> None:
+    page.goto(f"{example_server}/n-plus-one-template/bad/")
+    assert "N+1" in page.locator(f"#djdt-{PANEL_ID}").inner_text()
+    panel = open_panel(page)
+    finding = panel.locator(".ow-finding")
+    assert finding.count() == 1
+    assert finding.locator(".ow-headline").inner_text().startswith("N+1: ")
+    places = finding.locator(".ow-places").inner_text()
+    assert "Triggered at\n" in places
+    assert ".html:" in places
+    assert "Fix at\n" in places
+    assert "views.py:" in places
+    assert "select_related(" in finding.locator(".ow-fix-code").inner_text()
+    sql = finding.locator(".ow-sql")
+    finding.locator("details.ow-more > summary").click()
+    assert sql.is_visible()
+    assert "SELECT" in sql.inner_text()
+
+    page.goto(f"{example_server}/n-plus-one-template/fixed/")
+    panel = open_panel(page)
+    assert panel.locator(".ow-finding").count() == 0
+    assert "No findings" in panel.locator(".ow-clean").inner_text()
