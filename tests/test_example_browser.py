@@ -18,21 +18,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import CHROMIUM, browser_page, open_panel
 from tests.panel_support import PANEL_ID
 
-CHROMIUM = Path("/usr/bin/chromium")
 MANAGE = Path(__file__).resolve().parent.parent / "example_project" / "manage.py"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright")
@@ -72,33 +61,8 @@ def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(tmp_path: Path) -> Iterator[Any]:
-    problems: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            context.set_default_timeout(15_000)
-            page = context.pages[0] if context.pages else context.new_page()
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            yield page
-        finally:
-            context.close()
-    assert problems == []
-
-
-def open_panel(page: Any) -> Any:
-    """Click ORM Watch; its content must come through the toolbar's render_panel view."""
-    with page.expect_response(lambda r: "/__debug__/render_panel/" in r.url) as rendered:
-        page.locator(f"#djdt-{PANEL_ID} a").click()
-    assert rendered.value.ok
-    content = page.locator(f"#{PANEL_ID} .ow")
-    content.wait_for()
-    return content
+    with browser_page(tmp_path / "profile") as page:
+        yield page
 
 
 def test_the_template_n_plus_one_page_and_its_fixed_twin(example_server: str, page: Any) -> None:

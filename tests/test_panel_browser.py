@@ -21,20 +21,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import CHROMIUM, browser_page, open_panel
 from tests.panel_support import PANEL_ID, make_posts, toolbar_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -80,41 +70,8 @@ def posts() -> None:
 @pytest.fixture
 def page(posts: None, tmp_path: Path) -> Iterator[Any]:
     """A page in a fresh Chromium profile; fails the test on script errors and CSP reports."""
-    problems: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            context.grant_permissions(["clipboard-read", "clipboard-write"])
-            context.set_default_timeout(15_000)
-            page = context.pages[0] if context.pages else context.new_page()
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "console",
-                lambda message: (
-                    problems.append(f"console: {message.text}") if message.type == "error" else None
-                ),
-            )
-            yield page
-        finally:
-            context.close()
-    assert problems == []
-
-
-def open_panel(page: Any) -> Any:
-    """Click the panel in the toolbar; the content arrives through ``render_panel``."""
-    with page.expect_response(lambda r: "/__debug__/render_panel/" in r.url) as rendered:
-        page.locator(f"#djdt-{PANEL_ID} a").click()
-    assert rendered.value.ok
-    assert f"panel_id={PANEL_ID}" in rendered.value.url
-    content = page.locator(f"#{PANEL_ID} .ow")
-    content.wait_for()
-    return content
+    with browser_page(tmp_path / "profile") as page:
+        yield page
 
 
 def screenshot(page: Any, name: str) -> None:
