@@ -72,14 +72,25 @@ demo: venv
 	$(BIN)/python example_project/manage.py seed
 	$(BIN)/python example_project/manage.py runserver 127.0.0.1:8000
 
-bench: venv
-	$(BIN)/python bench/run.py
+# Benchmarks (bench/run.py; docs/performance.md) run in their own venv with
+# the peers they compare against: django-query-doctor registers a pytest
+# plugin that must not load in our test runs. BENCH_ARGS=--quick: a smoke run.
+BENCH_VENV := .venv-bench
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.stamp: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -e '.[toolbar]' django-zeal django-query-doctor
+	touch $@
+
+bench: $(BENCH_VENV)/.stamp
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 # Every supported (Python, Django) pair against the built wheel: see noxfile.py.
 matrix: $(STAMP)-nox
 	$(BIN)/nox
 
 clean:
-	rm -rf $(VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache
 	rm -f example_project/db.sqlite3
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

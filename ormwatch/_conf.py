@@ -1,4 +1,4 @@
-"""The ``ORMWATCH`` setting, read on every access so ``override_settings`` works."""
+"""The ``ORMWATCH`` setting, merged over the defaults and rebuilt whenever it changes."""
 
 from __future__ import annotations
 
@@ -83,9 +83,35 @@ def raw() -> dict[str, Any]:
     return {**DEFAULTS, **user}
 
 
+# The last Settings built, with the ORMWATCH object and DEBUG it was built
+# from: get() runs several times per request, and building costs ~10 us.
+# Replacing either setting (override_settings, pytest-django's ``settings``)
+# misses the cache; ``clear()`` runs on ``setting_changed`` as well.
+_cache: tuple[object, object, Settings] | None = None
+
+
+def clear() -> None:
+    global _cache
+    _cache = None
+
+
 def get() -> Settings:
     """The current settings, merged over the defaults."""
-    values = raw()
+    global _cache
+    from django.conf import settings
+
+    if not settings.configured:
+        return _build(raw())
+    user, debug = getattr(settings, "ORMWATCH", None), settings.DEBUG
+    cached = _cache
+    if cached is not None and cached[0] is user and cached[1] is debug:
+        return cached[2]
+    built = _build(raw())
+    _cache = (user, debug, built)
+    return built
+
+
+def _build(values: dict[str, Any]) -> Settings:
     raising = values["RAISE"]
     return Settings(
         enabled=_enabled(values["ENABLED"]),

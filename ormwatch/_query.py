@@ -6,6 +6,7 @@ ORM was doing when the statement ran is captured here as structured data.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,16 @@ __all__ = [
     "Query",
     "Relation",
 ]
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_path(path: str, cwd: str) -> str:
+    # Cached: a report names the same few sites thousands of times.
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +50,7 @@ class CallSite:
     @property
     def short_path(self) -> str:
         """The path relative to the working directory when it lies below it."""
-        try:
-            rel = os.path.relpath(self.path)
-        except ValueError:  # another drive on Windows
-            return self.path
-        return self.path if rel.startswith("..") else rel
+        return _short_path(self.path, os.getcwd())
 
     def __str__(self) -> str:
         return f"{self.short_path}:{self.line} {self.function}"
@@ -191,7 +198,10 @@ class ImplicitSubquery:
         }
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is built per recorded statement, and a frozen dataclass's
+# __init__ (object.__setattr__ per field) costs three times as much. Treat
+# it as read-only all the same.
+@dataclass(slots=True)
 class OrmContext:
     """What the ORM was doing when a statement ran, read from the frames.
 
@@ -293,7 +303,7 @@ class Query:
     fingerprint: str
     call_site: CallSite | None
     stack: tuple[CallSite, ...] = ()
-    orm: OrmContext = field(default=EMPTY_CONTEXT)
+    orm: OrmContext = field(default_factory=lambda: EMPTY_CONTEXT)
     error: str | None = None
     # Finding kinds silenced by ``ormwatch.ignore()`` around this statement.
     ignored: frozenset[str] = frozenset()

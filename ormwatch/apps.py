@@ -20,7 +20,12 @@ class OrmWatchConfig(AppConfig):
 
 
 def _settings_changed(setting: str, **kwargs: Any) -> None:
+    from ormwatch import _conf
+
+    _conf.clear()
     if setting == "ORMWATCH":
         from ormwatch import _frames
+        from ormwatch._record import _statements
 
         _frames.clear_caches()
+        _statements.clear()

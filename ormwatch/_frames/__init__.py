@@ -21,9 +21,13 @@ clear_caches = _callsite.clear_caches
 
 
 def read(
-    frame: FrameType | None, fingerprint: str, depth: int
+    frame: FrameType | None, fingerprint: str, depth: int, sql: str = ""
 ) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext]:
+    # This loop runs for every frame of every recorded statement: the caches
+    # are read inline, so a frame seen before costs two look-ups by id(code).
     table = _roles.roles()
+    kinds, sites = _callsite.code_kinds, _callsite.sites
+    user, jinja2 = _callsite.USER, _callsite.JINJA2
     hits: list[_orm.Hit] = []
     stack: list[CallSite] = []
     awaiting: list[FrameType] | None = None  # coroutine frames, outermost first
@@ -31,9 +35,11 @@ def read(
     f = frame
     while f is not None:
         code = f.f_code
-        role = table.get(code)
+        role = table.get(id(code))
         site: CallSite | None = None
         if role is not None:
+            if role[0] == _roles.HANDLER and stack:
+                break  # the view's caller: what lies beyond is middleware and server
             if role[0] == _roles.TEMPLATE:
                 site = _callsite.django_template_site(f)
             elif role[0] == _roles.SYNC_TO_ASYNC:
@@ -43,10 +49,11 @@ def read(
             elif not stack:
                 hits.append((role[0], role[1], f))
         else:
-            kind = _callsite.code_kind(code, f)
-            if kind == _callsite.USER:
-                site = _callsite.python_site(code, f.f_lineno, f)
-            elif kind == _callsite.JINJA2:
+            known = kinds.get(id(code))
+            kind = _callsite.code_kind(code, f) if known is None else known[0]
+            if kind == user:
+                site = sites.get((id(code), f.f_lasti)) or _callsite.python_site(f)
+            elif kind == jinja2:
                 site = _callsite.jinja2_site(code, f)
         # Sites are interned by the caches, so identity is equality here.
         if site is not None and (not stack or stack[-1] is not site):
@@ -59,5 +66,5 @@ def read(
             f = awaiting.pop()
         else:
             f = f.f_back
-    orm = _orm.context(hits, fingerprint)
+    orm = _orm.context(hits, fingerprint, sql)
     return (stack[0] if stack else None), tuple(stack), orm

@@ -1,8 +1,11 @@
 """Which frames are the user's, and the CallSite each one stands for.
 
-Both answers are cached per code object (and per line), so a site seen before
-costs dictionary look-ups: no source is read and no traceback is built per
-query. The caches are cleared when the ``ORMWATCH`` setting changes.
+Both answers are cached per code object (and per instruction offset), so a
+site seen before costs dictionary look-ups: no source is read, no line number
+is computed and no traceback is built per query. Keys use ``id(code)``
+(hashing a code object is slow, see ``_roles``); ``code_kinds`` holds each
+code object it has seen, so no id is reused while the caches live. They are
+cleared when the ``ORMWATCH`` setting changes.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ from ormwatch._query import CallSite
 
 LIBRARY, USER, JINJA2 = 0, 1, 2
 
-_code_kind: dict[CodeType, int] = {}
-_sites: dict[tuple[Any, int], CallSite] = {}
+# Read inline by ormwatch._frames.read, the hot loop.
+code_kinds: dict[int, tuple[int, CodeType]] = {}  # id(code) -> (kind, code)
+sites: dict[tuple[Any, int], CallSite] = {}  # (id(code), f_lasti) -> site
+_by_line: dict[CallSite, CallSite] = {}
 _prefixes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def clear_caches() -> None:
     global _prefixes
-    _code_kind.clear()
-    _sites.clear()
+    code_kinds.clear()
+    sites.clear()
+    _by_line.clear()
     _prefixes = None
 
 
@@ -65,11 +71,11 @@ def _library_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def code_kind(code: CodeType, frame: FrameType) -> int:
     """LIBRARY, USER or JINJA2 (a compiled Jinja2 template) for ``code``."""
-    kind = _code_kind.get(code)
-    if kind is None:
-        kind = _classify(code, frame)
-        _code_kind[code] = kind
-    return kind
+    known = code_kinds.get(id(code))
+    if known is None:
+        known = (_classify(code, frame), code)
+        code_kinds[id(code)] = known
+    return known[0]
 
 
 def _classify(code: CodeType, frame: FrameType) -> int:
@@ -88,23 +94,31 @@ def _classify(code: CodeType, frame: FrameType) -> int:
     return USER
 
 
-def python_site(code: CodeType, line: int, frame: FrameType | None = None) -> CallSite:
-    key = (code, line)
-    site_ = _sites.get(key)
+def python_site(frame: FrameType) -> CallSite:
+    """The site of a user frame; ``code_kind`` has seen its code (the key needs it alive)."""
+    code = frame.f_code
+    key = (id(code), frame.f_lasti)
+    site_ = sites.get(key)
     if site_ is None:
+        line = frame.f_lineno
         function = getattr(code, "co_qualname", code.co_name)
-        if function.startswith("<") and frame is not None and frame.f_back is not None:
+        if function.startswith("<") and frame.f_back is not None:
             # Python 3.10 has no co_qualname: name a comprehension by its function.
             function = f"{frame.f_back.f_code.co_name}.{function}"
         source = linecache.getline(code.co_filename, line).strip()
-        site_ = CallSite(code.co_filename, line, function, source, "python")
-        _sites[key] = site_
+        site_ = _interned(CallSite(code.co_filename, line, function, source, "python"))
+        sites[key] = site_
     return site_
 
 
+def _interned(site_: CallSite) -> CallSite:
+    # Offsets on one line share one site object: the walk compares by identity.
+    return _by_line.setdefault(site_, site_)
+
+
 def jinja2_site(code: CodeType, frame: FrameType) -> CallSite | None:
-    key = (code, -frame.f_lineno)
-    site_ = _sites.get(key)
+    key = (id(code), -1 - frame.f_lasti)
+    site_ = sites.get(key)
     if site_ is None:
         template = frame.f_globals.get("__jinja_template__")
         if template is None:
@@ -113,8 +127,8 @@ def jinja2_site(code: CodeType, frame: FrameType) -> CallSite | None:
         path = template.filename or code.co_filename
         name = template.name or os.path.basename(path)
         source = linecache.getline(path, line).strip()
-        site_ = CallSite(path, line, name, source, "jinja2")
-        _sites[key] = site_
+        site_ = _interned(CallSite(path, line, name, source, "jinja2"))
+        sites[key] = site_
     return site_
 
 
@@ -129,10 +143,10 @@ def django_template_site(frame: FrameType) -> CallSite | None:
     line = int(token.lineno)
     # Templates from strings share one fake path: tell their nodes apart by text.
     key: tuple[Any, int] = ((path, token.contents) if path.startswith("<") else path, line)
-    site_ = _sites.get(key)
+    site_ = sites.get(key)
     if site_ is None:
         name = origin.template_name or os.path.basename(path)
         source = linecache.getline(path, line).strip() or str(token.contents)
         site_ = CallSite(path, line, str(name), source, "template")
-        _sites[key] = site_
+        sites[key] = site_
     return site_

@@ -16,18 +16,45 @@ _WRITE_VERBS = ("insert", "update", "delete", "replace")
 _DESCRIPTORS = (r.FORWARD, r.REVERSE_O2O, r.DEFERRED, r.GENERIC_FK)
 
 
-def context(hits: list[Hit], fingerprint: str) -> OrmContext:
+# The joins and shape of a compiled statement, by its text and compiler
+# class: reading them walks Django's join and WHERE trees, and the same text
+# always comes from the same tree. Bounded like the fingerprint cache.
+_compiled_cache: dict[tuple[str, type], dict[str, Any]] = {}
+_CACHE_SIZE = 4096
+_CACHE_MAX_LEN = 8192
+
+
+def context(hits: list[Hit], fingerprint: str, sql: str = "") -> OrmContext:
     """``hits`` are innermost first; the outermost ORM call is the user's."""
     is_write = fingerprint.startswith(_WRITE_VERBS)
     if not hits:
         return OrmContext(kind="write") if is_write else EMPTY_CONTEXT
-    chain = tuple(name for role, name, _ in reversed(hits) if role in (r.QUERYSET, r.MODEL))
+    # One pass over the hits (this runs per statement): the user's calls,
+    # outermost first, and the frames the fields below are read from.
+    chain: list[str] = []
+    compiler = queryset_frame = descriptor = prefetch = None
+    batched = cascade = raw = False
+    for role, name, frame in hits:
+        if role == r.QUERYSET or role == r.MODEL:
+            chain.append(name)
+            if role == r.QUERYSET:
+                queryset_frame = frame
+        elif role == r.COMPILER:
+            compiler = compiler or frame
+        elif role in _DESCRIPTORS:
+            descriptor = descriptor or (role, frame)
+        elif role == r.FETCH_MANY:
+            batched = True
+        elif role == r.CASCADE:
+            cascade = True
+        elif role == r.RAW:
+            raw = True
+        if name == "prefetch_one_level":
+            prefetch = prefetch or frame
+    chain.reverse()
     method = chain[0] if chain else None
-    compiler = next((f for role, _, f in hits if role == r.COMPILER), None)
-    queryset = next(
-        (f.f_locals.get("self") for role, _, f in reversed(hits) if role == r.QUERYSET), None
-    )
-    fields: dict[str, Any] = {"method": method, "chain": chain}
+    queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
+    fields: dict[str, Any] = {"method": method, "chain": tuple(chain)}
     if compiler is not None:
         comp = compiler.f_locals.get("self")
         query = getattr(comp, "query", None)
@@ -35,23 +62,42 @@ def context(hits: list[Hit], fingerprint: str) -> OrmContext:
         if model is not None:
             fields["model"] = _relations.label(model)
         if comp is not None and query is not None:
-            fields["joins"] = _joins.joins(comp)
-            try:
-                fields.update(_shape.shape(comp))
-            except Exception as exc:  # lose the shape, keep the rest of the context
-                _failsafe.swallow("reading the statement's shape", exc)
+            fields.update(_compiled(comp, sql))
     if queryset is not None:
         fields.update(_queryset_fields(queryset))
         if fields.get("select_related") or fields.get("prefetch_related"):
             fields["relation_use"] = _reads.current()
-    fields.update(_relation_fields(hits, queryset))
+    if descriptor is not None:
+        fields.update(_descriptor_fields(*descriptor, batched))
+    elif prefetch is not None:
+        fields.update(_prefetch_fields(prefetch))
+    else:
+        fields.update(_manager_fields(queryset))
     if is_write:
         fields["kind"] = "write"
-        fields["write"] = method or ("delete" if any(h[0] == r.CASCADE for h in hits) else None)
+        fields["write"] = method or ("delete" if cascade else None)
     fields.setdefault("kind", "query" if chain else "other")
-    if any(role == r.RAW for role, _, _ in hits):
+    if raw:
         fields["kind"] = "raw"
     return OrmContext(**fields)
+
+
+def _compiled(comp: Any, sql: str) -> dict[str, Any]:
+    key = (sql, type(comp))
+    found = _compiled_cache.get(key)
+    if found is not None:
+        return found
+    found = {"joins": _joins.joins(comp)}
+    try:
+        found.update(_shape.shape(comp))
+    except Exception as exc:  # lose the shape, keep the rest of the context
+        _failsafe.swallow("reading the statement's shape", exc)
+        return found
+    if sql and len(sql) <= _CACHE_MAX_LEN:
+        if len(_compiled_cache) >= _CACHE_SIZE:
+            _compiled_cache.clear()
+        _compiled_cache[key] = found
+    return found
 
 
 def _queryset_fields(qs: Any) -> dict[str, Any]:
@@ -85,22 +131,18 @@ def _flatten(tree: dict[str, Any], prefix: str) -> list[str]:
     return paths
 
 
-def _relation_fields(hits: list[Hit], queryset: Any) -> dict[str, Any]:
-    descriptor = next(((role, f) for role, _, f in hits if role in _DESCRIPTORS), None)
-    batched = any(role == r.FETCH_MANY for role, _, _ in hits)
-    if descriptor is not None:
-        role, frame = descriptor
-        instance = frame.f_locals.get("instance")
-        found = _descriptor_relation(role, frame.f_locals.get("self"), instance)
-        return {
-            "kind": "deferred_load" if role == r.DEFERRED else "lazy_load",
-            "relation": found,
-            "instance_pk": getattr(instance, "pk", None),
-            "batched": batched,
-        }
-    prefetch = next((f for role, name, f in hits if name == "prefetch_one_level"), None)
-    if prefetch is not None:
-        return _prefetch_fields(prefetch)
+def _descriptor_fields(role: str, frame: FrameType, batched: bool) -> dict[str, Any]:
+    local = frame.f_locals
+    instance = local.get("instance")
+    return {
+        "kind": "deferred_load" if role == r.DEFERRED else "lazy_load",
+        "relation": _descriptor_relation(role, local.get("self"), instance),
+        "instance_pk": getattr(instance, "pk", None),
+        "batched": batched,
+    }
+
+
+def _manager_fields(queryset: Any) -> dict[str, Any]:
     hints = getattr(queryset, "_hints", None) or {}
     instance = hints.get("instance")
     if instance is None or not hasattr(instance, "_meta"):
@@ -125,10 +167,23 @@ def _relation_fields(hits: list[Hit], queryset: Any) -> dict[str, Any]:
     }
 
 
+# (role, id(descriptor), model) -> (relation, descriptor): an N+1 asks the
+# same descriptor thousands of times. The descriptor is kept so its id stays
+# its own; descriptors live on model classes, so this grows with the schema.
+_relations_seen: dict[tuple[str, int, type], tuple[Relation | None, Any]] = {}
+
+
 def _descriptor_relation(role: str, descriptor: Any, instance: Any) -> Relation | None:
     if descriptor is None or instance is None:
         return None
-    model = type(instance)
+    key = (role, id(descriptor), type(instance))
+    seen = _relations_seen.get(key)
+    if seen is None:
+        seen = _relations_seen[key] = (_read_relation(role, descriptor, type(instance)), descriptor)
+    return seen[0]
+
+
+def _read_relation(role: str, descriptor: Any, model: type) -> Relation | None:
     if role == r.REVERSE_O2O:
         return _relations.relation(model, descriptor.related)
     if role == r.GENERIC_FK:

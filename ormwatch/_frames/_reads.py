@@ -24,7 +24,6 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from ormwatch import _failsafe
@@ -38,7 +37,9 @@ MAX_KEYS = 4096
 
 _state: bool | None = None  # None: not tried; False: Django changed, tracking off
 _active: ContextVar[tuple[Recording, ...]] | None = None
-_internal: frozenset[CodeType] = frozenset()
+# ids of Django's own callers' code objects (module-level functions, alive for
+# good): hashing a code object itself is slow, and this is checked per read.
+_internal: frozenset[int] = frozenset()
 _keys: dict[tuple[type, Any], str | None] = {}
 
 
@@ -92,7 +93,7 @@ def _descriptor_owners() -> list[type]:
     return owners
 
 
-def _django_internal_callers() -> frozenset[CodeType]:
+def _django_internal_callers() -> frozenset[int]:
     from django.db.models import Model, query
 
     functions: list[Any] = [
@@ -101,7 +102,7 @@ def _django_internal_callers() -> frozenset[CodeType]:
         query.prefetch_one_level,
         Model._prepare_related_fields_for_save,
     ]
-    return frozenset(f.__code__ for f in functions)
+    return frozenset(id(f.__code__) for f in functions)
 
 
 def _wrap(owner: type, name: str, make: Callable[[Any], Any]) -> None:
@@ -118,7 +119,7 @@ def _tracking_get(original: Callable[..., Any]) -> Callable[..., Any]:
         if instance is not None and _active is not None:
             recordings = _active.get()
             if recordings:
-                _note(recordings, (type(instance), self), READ, sys._getframe(1).f_code)
+                _note(recordings, (type(instance), self), READ, id(sys._getframe(1).f_code))
         return original(self, instance, cls)
 
     return __get__
@@ -130,14 +131,14 @@ def _tracking_populate(original: Callable[..., Any]) -> Callable[..., Any]:
             recordings = _active.get()
             if recordings:
                 setter = getattr(self.local_setter, "__self__", None)
-                _note(recordings, (type(from_obj), setter), LOADED, None)
+                _note(recordings, (type(from_obj), setter), LOADED, 0)
         return original(self, row, from_obj)
 
     return populate
 
 
 def _note(
-    recordings: Sequence[Recording], cache_key: tuple[type, Any], flag: int, caller: Any
+    recordings: Sequence[Recording], cache_key: tuple[type, Any], flag: int, caller: int
 ) -> None:
     try:
         if caller in _internal:

@@ -2,8 +2,12 @@
 
 Frames are recognised by code object identity, looked up in one dictionary
 built on first use: no name matching and no per-frame attribute reads on the
-hot path. Django 5.2, 6.0 and 6.1 all define these functions (6.1 adds the
-fetch-mode ``fetch_many`` methods, looked up only where they exist).
+hot path. The dictionary is keyed by ``id(code)``: a code object's own hash
+covers its constants and names and is not cached, which made hashing the
+costliest step of walking a stack. The code objects are kept alive with the
+table, so their ids are never reused. Django 5.2, 6.0 and 6.1 all define
+these functions (6.1 adds the fetch-mode ``fetch_many`` methods, looked up
+only where they exist).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ CASCADE = "cascade"  # deletion.Collector collecting or deleting related rows
 COMPILER = "compiler"  # SQLCompiler.execute_sql: the compiled Query is here
 TEMPLATE = "template"  # django.template.base.Node.render_annotated
 SYNC_TO_ASYNC = "sync_to_async"  # asgiref's worker-thread entry point
+HANDLER = "handler"  # BaseHandler._get_response(_async): the view's caller; the stack ends
 RAW = "raw"  # RawQuerySet iteration
 
 QUERYSET_METHODS = {
@@ -63,7 +68,8 @@ MODEL_METHODS = {
 }
 
 Role = tuple[str, str]
-_roles: dict[CodeType, Role] | None = None
+_roles: dict[int, Role] | None = None
+_codes: list[CodeType] = []  # keeps the table's keys valid
 
 
 def _code(func: Any) -> CodeType | None:
@@ -73,10 +79,13 @@ def _code(func: Any) -> CodeType | None:
     return getattr(func, "__code__", None)
 
 
-def roles() -> dict[CodeType, Role]:
+def roles() -> dict[int, Role]:
+    """``id(code)`` -> role for every Django function that tells something."""
     global _roles
     if _roles is None:
-        _roles = _build()
+        table = _build()
+        _codes.extend(table)
+        _roles = {id(code): role for code, role in table.items()}
     return _roles
 
 
@@ -117,6 +126,11 @@ def _build() -> dict[CodeType, Role]:
         if isinstance(klass, type) and "execute_sql" in vars(klass):
             add(vars(klass)["execute_sql"], COMPILER, "execute_sql")
     add(template_base.Node.render_annotated, TEMPLATE, "render_annotated")
+    from django.core.handlers.base import BaseHandler
+
+    # Private methods (django-stubs omits them): looked up by name, skipped if gone.
+    add(vars(BaseHandler).get("_get_response"), HANDLER, "_get_response")
+    add(vars(BaseHandler).get("_get_response_async"), HANDLER, "_get_response_async")
     from django.apps import apps
 
     # Importing contenttypes' fields outside INSTALLED_APPS raises: no generic

@@ -12,9 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 
 _SCALARS = (bool, int, float, str, type(None))
+_FAST = frozenset(_SCALARS)
 
 
 def copy_params(params: Any, many: bool, max_len: int, max_items: int) -> Any:
+    if not many and type(params) in (tuple, list) and len(params) <= max_items:
+        # The usual case, a short row of plain values, without a call per value.
+        for value in params:
+            kind = type(value)
+            if kind not in _FAST or (kind is str and len(value) > max_len):
+                break
+        else:
+            return list(params)
     if many:
         if not isinstance(params, (list, tuple)):
             return None

@@ -8,11 +8,11 @@ from types import FrameType
 from typing import Any
 
 from ormwatch import _conf, _failsafe, _frames
-from ormwatch._fingerprint import fingerprint
 from ormwatch._ignore import ignored_kinds
 from ormwatch._query import EMPTY_CONTEXT, Query
+from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
-from ormwatch._record._redact import redact
+from ormwatch._record._redact import apply
 
 
 class Recording:
@@ -77,16 +77,16 @@ def record(
         return
     settings = keep[0].settings
     text = sql if isinstance(sql, str) else str(sql)
-    shape = fingerprint(text)
+    shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm = _frames.read(frame, shape, settings.stack_depth)
+        call_site, stack, orm = _frames.read(frame, shape, settings.stack_depth, text)
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm = None, (), EMPTY_CONTEXT
     connection = context.get("connection")
     params_key = None
     if settings.record_params:
-        visible = redact(text, params, many, settings.secret_columns, settings.secret_tables)
+        visible = apply(decided, params, many)
         copied = copy_params(visible, many, settings.max_param_length, settings.max_params)
         if visible is not params and isinstance(params, (list, tuple, dict)):
             params_key = hash(repr(params))

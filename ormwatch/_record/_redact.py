@@ -34,21 +34,34 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in words), re.I)
 
 
-def redact(
-    sql: str, params: Any, many: bool, columns: tuple[str, ...], tables: tuple[str, ...]
-) -> Any:
-    """``params`` with the values of secret columns and tables replaced by ``***``."""
-    if params is None:
-        return None
+# What to hide for one statement, decided from its text alone: KEEP
+# everything, hide ALL, or a column pattern and a per-placeholder mask (None
+# when the placeholders cannot be matched to columns, which hides all).
+Plan = tuple[str, "re.Pattern[str] | None", "list[bool] | None"]
+KEEP: Plan = ("keep", None, None)
+ALL: Plan = ("all", None, None)
+
+
+def plan(sql: str, columns: tuple[str, ...], tables: tuple[str, ...]) -> Plan:
+    """Decide once per statement text; ``ormwatch._record._statements`` caches it."""
     secret_table = _pattern(tables)
     if secret_table is not None and secret_table.search(sql):
-        return _hide_all(params, many)
+        return ALL
     secret_column = _pattern(columns)
     if secret_column is None or not secret_column.search(sql):
-        return params  # the common case: nothing secret is named
+        return KEEP  # the common case: nothing secret is named
+    return ("columns", secret_column, _mask(sql, secret_column))
+
+
+def apply(decided: Plan, params: Any, many: bool) -> Any:
+    """``params`` as ``decided`` shows them; the originals are never changed."""
+    how, secret_column, mask = decided
+    if params is None or how == "keep":
+        return params
+    if how == "all" or secret_column is None:
+        return _hide_all(params, many)
     if isinstance(params, dict):
         return {k: HIDDEN if secret_column.search(str(k)) else v for k, v in params.items()}
-    mask = _mask(sql, secret_column)
     if mask is None:
         return _hide_all(params, many)
     if many:
@@ -56,6 +69,15 @@ def redact(
             return params  # an iterator is never copied anyway
         return [_apply(row, mask) for row in params]
     return _apply(params, mask)
+
+
+def redact(
+    sql: str, params: Any, many: bool, columns: tuple[str, ...], tables: tuple[str, ...]
+) -> Any:
+    """``params`` with the values of secret columns and tables replaced by ``***``."""
+    if params is None:
+        return None
+    return apply(plan(sql, columns, tables), params, many)
 
 
 def _mask(sql: str, secret: re.Pattern[str]) -> list[bool] | None:
