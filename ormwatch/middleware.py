@@ -3,12 +3,14 @@
 Sync and async capable. It shares one recording per request with the toolbar
 panel (whichever runs first starts it), so the two can stand in either order.
 Recording is off unless ``ORMWATCH["ENABLED"]`` says so, or ``DEBUG`` when
-that is left as ``None``.
+that is left as ``None``; ``SAMPLE_RATE`` then picks the fraction of requests
+it records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from random import random as _draw
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -21,6 +23,13 @@ from ormwatch._record import request_scope
 from ormwatch._report import Report
 
 __all__ = ["OrmWatchMiddleware"]
+
+
+def _sampled(settings: _conf.Settings) -> bool:
+    """Record this request? An unsampled one costs this one draw and nothing else."""
+    if not settings.enabled:
+        return False
+    return settings.sample_rate >= 1.0 or _draw() < settings.sample_rate
 
 
 class OrmWatchMiddleware:
@@ -39,7 +48,7 @@ class OrmWatchMiddleware:
         if self.is_async:
             return self.__acall__(request)
         settings = _conf.get()
-        if not settings.enabled:
+        if not _sampled(settings):
             return self.get_response(request)
         with request_scope() as report:
             response = self.get_response(request)
@@ -49,7 +58,7 @@ class OrmWatchMiddleware:
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         settings = _conf.get()
         get_response: Callable[[HttpRequest], Awaitable[HttpResponse]] = self.get_response
-        if not settings.enabled:
+        if not _sampled(settings):
             return await get_response(request)
         with request_scope() as report:
             response = await get_response(request)
