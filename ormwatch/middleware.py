@@ -4,7 +4,8 @@ Sync and async capable. It shares one recording per request with the toolbar
 panel (whichever runs first starts it), so the two can stand in either order.
 Recording is off unless ``ORMWATCH["ENABLED"]`` says so, or ``DEBUG`` when
 that is left as ``None``; ``SAMPLE_RATE`` then picks the fraction of requests
-it records.
+it records. When OpenTelemetry is installed and the request's span is
+recording, the findings also go onto that span (``ormwatch._otel``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class OrmWatchMiddleware:
         except Exception as exc:  # fail-open: the response is the user's
             _failsafe.swallow("logging a request", exc)
             return
+        try:
+            from ormwatch import _otel
+
+            _otel.annotate_current_span(report)
+        except Exception as exc:  # fail-open: a tracing problem never breaks the page
+            _failsafe.swallow("adding findings to the OpenTelemetry span", exc)
         if settings.raise_kinds is not None:
             raising = [
                 f for f in findings if not settings.raise_kinds or f.kind in settings.raise_kinds
