@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST = """
+from helpers import category_names
 from tests.testapp.models import Post
 
 
@@ -28,9 +29,14 @@ def test_n_plus_one(seeded):
 def test_clean(seeded):
     for post in Post.objects.select_related("category"):
         post.category.name
+
+
+def test_shared(seeded):
+    category_names()
 """
 
 SECOND = """
+from helpers import category_names
 from tests.testapp.models import Post
 
 
@@ -41,6 +47,19 @@ def test_duplicate(seeded):
 
 def test_n_plus_one_elsewhere(seeded):
     [post.category.blog_id for post in Post.objects.order_by("-pk")]
+
+
+def test_shared_too(seeded):
+    category_names()
+"""
+
+# One call site reached from a test on each worker: one finding, two tests.
+HELPERS = """
+from tests.testapp.models import Post
+
+
+def category_names():
+    return [post.category.name for post in Post.objects.order_by("title")]
 """
 
 # Every call of these is logged with the process that made it: the
@@ -78,7 +97,7 @@ def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):  # type: ig
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
-    pytester.makepyfile(test_first=FIRST, test_second=SECOND, conftest=CONFTEST)
+    pytester.makepyfile(test_first=FIRST, test_second=SECOND, conftest=CONFTEST, helpers=HELPERS)
 
     def run(*args: str) -> pytest.RunResult:
         return pytester.runpytest_subprocess("-p", "pytest_django", "-p", "no:cacheprovider", *args)
@@ -118,7 +137,7 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
         ]
 
     serial = run("-p", "no:xdist", *options("serial"))
-    serial.assert_outcomes(passed=4)
+    serial.assert_outcomes(passed=6)
     assert (pytester.path / "writes.log").read_text().split("\n") == [
         "baseline controller",
         "reports controller",
@@ -127,7 +146,7 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
     (pytester.path / "writes.log").unlink()
 
     parallel = run("-n", "2", "--dist=loadfile", "-v", *options("xdist"))
-    parallel.assert_outcomes(passed=4)
+    parallel.assert_outcomes(passed=6)
     # Each worker ran one module, so the findings of both had to travel.
     parallel.stdout.fnmatch_lines_random(
         ["[[]gw0[]] *PASSED test_*.py::*", "[[]gw1[]] *PASSED test_*.py::*"]
@@ -142,28 +161,36 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
     serial_data = json.loads((pytester.path / "serial.json").read_text())
     xdist_data = json.loads((pytester.path / "xdist.json").read_text())
     assert serial_data["summary"] == {
-        "tests": 4,
-        "tests_with_findings": 3,
-        "findings": {"n_plus_one": 2, "duplicate_query": 1},
+        "tests": 6,
+        "tests_with_findings": 5,
+        "findings": {"n_plus_one": 4, "duplicate_query": 1},
     }
     assert comparable(xdist_data) == comparable(serial_data)
     # Tests come in collection order, as a serial run executes them.
     assert [t["nodeid"] for t in xdist_data["tests"]] == [
         "test_first.py::test_n_plus_one",
         "test_first.py::test_clean",
+        "test_first.py::test_shared",
         "test_second.py::test_duplicate",
         "test_second.py::test_n_plus_one_elsewhere",
+        "test_second.py::test_shared_too",
     ]
     assert [t["nodeid"] for t in xdist_data["tests"]] == [t["nodeid"] for t in serial_data["tests"]]
     html = (pytester.path / "xdist.html").read_text()
     assert all(t["nodeid"] in html for t in serial_data["tests"] if t["findings"])
 
     serial_baseline = (pytester.path / "serial-baseline.json").read_bytes()
-    assert len(json.loads(serial_baseline)["findings"]) == 3
+    assert len(json.loads(serial_baseline)["findings"]) == 4
     assert (pytester.path / "xdist-baseline.json").read_bytes() == serial_baseline
 
     assert summary(parallel) == summary(serial)
-    assert summary(serial)[-1] == "3 finding(s) at 3 call site(s)"
+    # The shared call site: its finding once, though its timing differs per test.
+    lines = summary(serial)
+    (shared,) = [i for i, line in enumerate(lines) if line.startswith("helpers.py:5 ")]
+    assert lines[shared].endswith("  (2 tests)")
+    assert lines[shared + 1].startswith("  [n_plus_one] N+1: 4 queries loading")
+    assert lines[shared + 3] == "    e.g. test_first.py::test_shared"
+    assert summary(serial)[-1] == "4 finding(s) at 4 call site(s)"
 
     # Workers read the baseline to fail only new findings: test_clean gains
     # an N+1 the baseline does not know; the others' findings are accepted.
@@ -171,10 +198,42 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
         test_first=FIRST.replace('Post.objects.select_related("category")', "Post.objects.all()")
     )
     failing = run("-n", "2", "--ormwatch=fail", "--ormwatch-baseline=xdist-baseline.json")
-    failing.assert_outcomes(passed=3, failed=1)
+    failing.assert_outcomes(passed=5, failed=1)
     failing.stdout.fnmatch_lines(
         [
             "*[[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
             "*FAILED test_first.py::test_clean*",
         ]
     )
+
+
+class Lines:
+    """The part of pytest's terminal reporter the summary writes to."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write_sep(self, sep: str, title: str) -> None:
+        self.lines.append(title)
+
+    def write_line(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def test_the_summary_counts_a_finding_once_whatever_its_timing_in_each_test() -> None:
+    from ormwatch._pytest._summary import write_summary
+
+    site = {"path": "/app/views.py", "line": 3, "function": "index"}
+
+    def finding(ms: str) -> dict[str, Any]:
+        message = f"N+1: 4 queries loading shop.Order.customer ({ms} ms), one per Order"
+        return {"kind": "n_plus_one", "message": message, "call_site": site, "new": True}
+
+    reporter = Lines()
+    write_summary(reporter, {"t.py::a": [finding("0.1")], "t.py::b": [finding("12.5")]})
+    assert reporter.lines[1:] == [
+        "/app/views.py:3 index  (2 tests)",
+        "  [n_plus_one] N+1: 4 queries loading shop.Order.customer (0.1 ms), one per Order",
+        "    e.g. t.py::a",
+        "1 finding(s) at 1 call site(s)",
+    ]
