@@ -25,6 +25,10 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
+def _fraction(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+
 def _str_list(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
 
@@ -68,6 +72,7 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
         'None or a URL with {path} and {line}, e.g. "vscode://file/{path}:{line}"',
     ),
     "PANEL_MAX_QUERIES": (_positive_int, "a positive whole number, e.g. 2000"),
+    "SAMPLE_RATE": (_fraction, "a number from 0 to 1, e.g. 0.1 to record one request in ten"),
 }
 
 

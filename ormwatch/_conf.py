@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "EDITOR_URL": None,
     # Queries the toolbar panel stores in full per request; the rest are counted.
     "PANEL_MAX_QUERIES": 2000,
+    # Fraction of requests the middleware records (0 to 1), for staging fleets.
+    "SAMPLE_RATE": 1.0,
 }
 
 
@@ -64,6 +66,7 @@ class Settings:
     ignore: tuple[dict[str, Any], ...]
     editor_url: str | None
     panel_max_queries: int
+    sample_rate: float
 
 
 def _enabled(value: Any) -> bool:
@@ -139,4 +142,5 @@ def _build(values: dict[str, Any]) -> Settings:
         ignore=tuple(dict(rule) for rule in values["IGNORE"]),
         editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
         panel_max_queries=int(values["PANEL_MAX_QUERIES"]),
+        sample_rate=float(values["SAMPLE_RATE"]),
     )

@@ -3,12 +3,15 @@
 Sync and async capable. It shares one recording per request with the toolbar
 panel (whichever runs first starts it), so the two can stand in either order.
 Recording is off unless ``ORMWATCH["ENABLED"]`` says so, or ``DEBUG`` when
-that is left as ``None``.
+that is left as ``None``; ``SAMPLE_RATE`` then picks the fraction of requests
+it records. When OpenTelemetry is installed and the request's span is
+recording, the findings also go onto that span (``ormwatch._otel``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from random import random as _draw
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -21,6 +24,13 @@ from ormwatch._record import request_scope
 from ormwatch._report import Report
 
 __all__ = ["OrmWatchMiddleware"]
+
+
+def _sampled(settings: _conf.Settings) -> bool:
+    """Record this request? An unsampled one costs this one draw and nothing else."""
+    if not settings.enabled:
+        return False
+    return settings.sample_rate >= 1.0 or _draw() < settings.sample_rate
 
 
 class OrmWatchMiddleware:
@@ -39,7 +49,7 @@ class OrmWatchMiddleware:
         if self.is_async:
             return self.__acall__(request)
         settings = _conf.get()
-        if not settings.enabled:
+        if not _sampled(settings):
             return self.get_response(request)
         with request_scope() as report:
             response = self.get_response(request)
@@ -49,7 +59,7 @@ class OrmWatchMiddleware:
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         settings = _conf.get()
         get_response: Callable[[HttpRequest], Awaitable[HttpResponse]] = self.get_response
-        if not settings.enabled:
+        if not _sampled(settings):
             return await get_response(request)
         with request_scope() as report:
             response = await get_response(request)
@@ -63,6 +73,12 @@ class OrmWatchMiddleware:
         except Exception as exc:  # fail-open: the response is the user's
             _failsafe.swallow("logging a request", exc)
             return
+        try:
+            from ormwatch import _otel
+
+            _otel.annotate_current_span(report)
+        except Exception as exc:  # fail-open: a tracing problem never breaks the page
+            _failsafe.swallow("adding findings to the OpenTelemetry span", exc)
         if settings.raise_kinds is not None:
             raising = [
                 f for f in findings if not settings.raise_kinds or f.kind in settings.raise_kinds

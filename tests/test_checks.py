@@ -26,6 +26,7 @@ def test_no_setting_and_good_settings_pass() -> None:
         "EDITOR_URL": "vscode://file/{path}:{line}",
         "SLOW_QUERY_MS": 250,
         "N_PLUS_ONE_THRESHOLD": 3,
+        "SAMPLE_RATE": 0.1,
     }
     with override_settings(ORMWATCH=good):
         assert check_settings() == []
@@ -49,6 +50,11 @@ def test_e001_unknown_key_suggests_the_close_one() -> None:
         ("RAISE", "n_plus_one", "a list of kinds"),
         ("IGNORE", {"kind": "n_plus_one"}, "a list of rules"),
         ("MAX_QUERIES", True, "positive whole number"),
+        ("SAMPLE_RATE", 1.5, "a number from 0 to 1"),
+        ("SAMPLE_RATE", -0.1, "a number from 0 to 1"),
+        ("SAMPLE_RATE", "0.1", "a number from 0 to 1"),
+        ("SAMPLE_RATE", True, "a number from 0 to 1"),
+        ("SAMPLE_RATE", float("nan"), "a number from 0 to 1"),
     ],
 )
 def test_e002_wrong_type_says_what_to_write(key: str, value: object, hint: str) -> None:

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, Client
 
 import ormwatch
+from ormwatch import _conf, middleware
 from tests.conftest import close_thread_connections
 from tests.testapp import views
 from tests.testapp.models import Post
@@ -30,6 +31,13 @@ def enabled(settings: object, blog_data: list[Post]) -> object:
     settings.MIDDLEWARE = MIDDLEWARE  # type: ignore[attr-defined]
     settings.ORMWATCH = {"ENABLED": True}  # type: ignore[attr-defined]
     return settings
+
+
+def ormwatch_settings(sample_rate: float) -> _conf.Settings:
+    """The current settings with recording on at ``sample_rate``."""
+    from dataclasses import replace
+
+    return replace(_conf.get(), enabled=True, sample_rate=sample_rate)
 
 
 def ormwatch_records(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
@@ -142,3 +150,60 @@ def test_findings_can_travel_as_warnings(enabled: object) -> None:
         ormwatch.OrmWatchWarning, match=r"^N\+1: 8 queries loading testapp.Post.category"
     ):
         Client().get("/posts/")
+
+
+def test_sample_rate_zero_records_nothing_and_opens_no_recording(
+    enabled: object, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enabled.ORMWATCH = {"ENABLED": True, "SAMPLE_RATE": 0}  # type: ignore[attr-defined]
+
+    def no_scope() -> None:
+        raise AssertionError("an unsampled request opened a recording")
+
+    monkeypatch.setattr(middleware, "request_scope", no_scope)
+    with caplog.at_level(logging.INFO, logger="ormwatch"):
+        assert Client().get("/posts/").status_code == 200
+    assert [r for r in caplog.records if r.name == "ormwatch"] == []
+
+
+def test_sample_rate_one_records_every_request_without_a_draw(
+    enabled: object, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enabled.ORMWATCH = {"ENABLED": True, "SAMPLE_RATE": 1}  # type: ignore[attr-defined]
+
+    def no_draw() -> float:
+        raise AssertionError("SAMPLE_RATE 1 drew a random number")
+
+    monkeypatch.setattr(middleware, "_draw", no_draw)
+    with caplog.at_level(logging.INFO, logger="ormwatch"):
+        for _ in range(3):
+            Client().get("/posts/")
+    assert len(ormwatch_records(caplog, logging.WARNING)) == 3
+
+
+def test_a_fractional_sample_rate_records_the_requests_whose_draw_falls_below_it(
+    enabled: object, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enabled.ORMWATCH = {"ENABLED": True, "SAMPLE_RATE": 0.25}  # type: ignore[attr-defined]
+    draws = iter([0.1, 0.25, 0.9, 0.2499])
+    monkeypatch.setattr(middleware, "_draw", lambda: next(draws))
+    with caplog.at_level(logging.INFO, logger="ormwatch"):
+        for _ in range(4):
+            Client().get("/posts/")
+    summaries = ormwatch_records(caplog, logging.INFO)
+    assert len(summaries) == 2  # 0.1 and 0.2499; 0.25 itself is not below the rate
+
+
+def test_the_real_draw_samples_about_the_rate() -> None:
+    # The middleware's own draw, seeded: 1000 sampling decisions at 0.1 land
+    # near 100 (a rate mistaken for its complement would give about 900).
+    import random
+
+    state = random.getstate()
+    try:
+        random.seed(10)
+        settings = ormwatch_settings(0.1)
+        picked = sum(middleware._sampled(settings) for _ in range(1000))
+    finally:
+        random.setstate(state)
+    assert 70 <= picked <= 130

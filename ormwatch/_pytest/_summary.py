@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from typing import Any
+
+# Messages carry timings ("(0.7 ms)"): the same finding from two tests, or two
+# runs, differs only there, and must still count once.
+_TIMING = re.compile(r"\d+(?:\.\d+)? ms\b")
 
 
 def _site(site: dict[str, Any] | None) -> str:
@@ -26,7 +31,8 @@ def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> No
             site = _site(finding.get("call_site"))
             group = groups.setdefault(site, {"tests": set(), "findings": {}})
             group["tests"].add(nodeid)
-            group["findings"].setdefault((finding["kind"], finding["message"]), finding)
+            same = (finding["kind"], _TIMING.sub("ms", finding["message"]))
+            group["findings"].setdefault(same, finding)
     reporter.write_sep("=", "ormwatch findings")
     if not groups:
         reporter.write_line("no findings")
