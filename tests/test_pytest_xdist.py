@@ -8,6 +8,7 @@ altogether, which also shows the plugin works without it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The runs under test always use SQLite (see the fixture below): on the other
+# databases' suites this module would only repeat the same 20 seconds.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("ORMWATCH_TEST_DB", "sqlite") != "sqlite",
+    reason="runs its own SQLite test runs; once per CI run is enough",
+)
 
 FIRST = """
 from helpers import category_names
