@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +37,19 @@ SCALING = [1_000, 5_000, 10_000, 50_000]
 def worker(task: str, arg: str, rounds: int) -> Any:
     from bench import _django, _modes
 
+    # --before: this child imports ormwatch from an older checkout.
+    if os.environ.get("BENCH_ORMWATCH_FROM"):
+        sys.path.insert(0, os.environ["BENCH_ORMWATCH_FROM"])
     # Settings first: django.test and the peers' apps need them on import.
     peer = _modes.BY_NAME.get(arg)
     _django.configure((peer.peer,) if peer is not None and peer.peer else ())
     from bench import _measures, _timing
 
     if task == "timing":
-        group = list(_modes.OURS) if arg == "ours" else [_modes.NONE, _modes.MIDDLEWARE]
+        group = {
+            "ours": list(_modes.OURS),
+            "ormwatch": [_modes.NONE, _modes.MIDDLEWARE, _modes.OUR_PANEL],
+        }.get(arg, [_modes.NONE, _modes.MIDDLEWARE])
         if peer is not None:
             group.append(peer)
         return {
@@ -63,12 +71,14 @@ def worker(task: str, arg: str, rounds: int) -> Any:
     }
 
 
-def child(task: str, arg: str, rounds: int) -> Any:
+def child(task: str, arg: str, rounds: int, source: str | None = None) -> Any:
+    env = {**os.environ, "BENCH_ORMWATCH_FROM": source} if source else None
     out = subprocess.run(
         [sys.executable, __file__, "--worker", task, arg, "--rounds", str(rounds)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -89,6 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="3 rounds: a smoke run")
+    parser.add_argument(
+        "--before", metavar="REF", help="also time ormwatch as of this git ref, for before/after"
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     rounds = 3 if args.quick else args.rounds
@@ -112,6 +125,8 @@ def main() -> None:
             [page, f"{base * 1000:.1f} ms"] + [f"{times[n] / base:.2f}x" for n in names[1:]]
         )
     table("Time per request, as a ratio to no profiler", ["page", "no profiler", *names[1:]], rows)
+    if args.before:
+        before_and_after(args.before, ours, rounds)
 
     peer_rows = []
     for peer in peers:
@@ -170,6 +185,33 @@ def main() -> None:
     )
 
     print(summary(ours["500 cheap queries"], rest, memory))
+
+
+def before_and_after(ref: str, after: dict[str, dict[str, float]], rounds: int) -> None:
+    """Time the same pages with ormwatch checked out at ``ref`` (a git worktree)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = str(Path(tmp) / "before")
+        git = ["git", "-C", str(ROOT)]
+        subprocess.run([*git, "worktree", "add", "--detach", "-q", tree, ref], check=True)
+        try:
+            before = child("timing", "ormwatch", rounds, source=tree)
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", tree], check=True)
+    rows = []
+    for page, now in after.items():
+        then = before[page]
+        rows.append(
+            [page]
+            + [
+                f"{then[m] / then['no profiler']:.2f}x -> {now[m] / now['no profiler']:.2f}x"
+                for m in ("ormwatch middleware", "toolbar: ormwatch panel")
+            ]
+        )
+    table(
+        f"Before ({ref}) and after",
+        ["page", "ormwatch middleware", "toolbar: ormwatch panel"],
+        rows,
+    )
 
 
 def summary(cheap: dict[str, float], rest: dict[str, Any], memory: dict[str, float]) -> str:
