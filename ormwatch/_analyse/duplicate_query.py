@@ -15,8 +15,21 @@ from ormwatch._query import Query
 from ormwatch._report import Finding
 
 
+def _same(params: object) -> object:
+    """A key equal for equal parameters: a tuple for the usual flat row (cheap), else JSON."""
+    if type(params) is list:
+        row = tuple(params)
+        try:
+            hash(row)
+        except TypeError:  # a nested list or dict in the row
+            pass
+        else:
+            return row
+    return json.dumps(params, default=str, sort_keys=True)
+
+
 def detect(analysis: Analysis) -> Iterator[Finding]:
-    groups: dict[tuple[str, str, str], list[Query]] = {}
+    groups: dict[tuple[str, str, object], list[Query]] = {}
     for query in analysis.queries:
         if query.index in analysis.claimed or query.is_transaction:
             continue
@@ -24,8 +37,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             continue
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
-        shown = json.dumps(query.params, default=str, sort_keys=True)
-        real = shown if query.params_key is None else str(query.params_key)
+        real = _same(query.params) if query.params_key is None else query.params_key
         key = (query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():

@@ -68,7 +68,7 @@ def record(
     for recording in recordings:
         recording.count += 1
         recording.total_ms += duration_ms
-        if recording.full:
+        if len(recording.queries) >= recording.max_queries:  # full: count only
             recording.overflow += 1
             recording.overflow_ms += duration_ms
         else:
@@ -95,14 +95,17 @@ def record(
         if isinstance(params, (list, tuple, dict)):
             params_key = hash(repr(params))  # duplicates are still found without params
     ignored = ignored_kinds.get()
+    alias = str(getattr(connection, "alias", "?"))
+    vendor = str(getattr(connection, "vendor", "?"))
+    failed = f"{type(error).__module__}.{type(error).__qualname__}" if error else None
     for recording in keep:
         recording.queries.append(
             Query(
                 index=len(recording.queries),
                 sql=text,
                 params=copied,
-                alias=str(getattr(connection, "alias", "?")),
-                vendor=str(getattr(connection, "vendor", "?")),
+                alias=alias,
+                vendor=vendor,
                 many=many,
                 duration_ms=duration_ms,
                 start_ms=(start - recording.started) * 1000.0,
@@ -110,7 +113,7 @@ def record(
                 call_site=call_site,
                 stack=stack,
                 orm=orm,
-                error=f"{type(error).__module__}.{type(error).__qualname__}" if error else None,
+                error=failed,
                 ignored=ignored,
                 params_key=params_key,
             )
