@@ -76,11 +76,13 @@ demo: venv
 # Benchmarks (bench/run.py; docs/performance.md) run in their own venv with
 # the peers they compare against: django-query-doctor registers a pytest
 # plugin that must not load in our test runs. BENCH_ARGS=--quick: a smoke run.
-BENCH_VENV := .venv-bench
-BENCH_ARGS ?=
+# BENCH_PYTHON=python3.13 benchmarks on Django 6.1 (docs/performance.md's figures).
+BENCH_VENV   := .venv-bench
+BENCH_ARGS   ?=
+BENCH_PYTHON ?= $(PYTHON)
 
 $(BENCH_VENV)/.stamp: pyproject.toml
-	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install -e '.[toolbar]' django-zeal django-query-doctor
 	touch $@
 

@@ -16,10 +16,10 @@ _WRITE_VERBS = ("insert", "update", "delete", "replace")
 _DESCRIPTORS = (r.FORWARD, r.REVERSE_O2O, r.DEFERRED, r.GENERIC_FK)
 
 
-# The joins and shape of a compiled statement, by its text and compiler
-# class: reading them walks Django's join and WHERE trees, and the same text
-# always comes from the same tree. Bounded like the fingerprint cache.
-_compiled_cache: dict[tuple[str, type], dict[str, Any]] = {}
+# The model, joins and shape of a compiled statement, by its text and
+# compiler method: reading them walks Django's join and WHERE trees, once per
+# text. Bounded like the fingerprint cache.
+_compiled_cache: dict[tuple[str, int], dict[str, Any]] = {}
 _CACHE_SIZE = 4096
 _CACHE_MAX_LEN = 8192
 
@@ -56,13 +56,7 @@ def context(hits: list[Hit], fingerprint: str, sql: str = "") -> OrmContext:
     queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
     fields: dict[str, Any] = {"method": method, "chain": tuple(chain)}
     if compiler is not None:
-        comp = compiler.f_locals.get("self")
-        query = getattr(comp, "query", None)
-        model = getattr(query, "model", None)
-        if model is not None:
-            fields["model"] = _relations.label(model)
-        if comp is not None and query is not None:
-            fields.update(_compiled(comp, sql))
+        fields.update(_compiled(compiler, sql))
     if queryset is not None:
         fields.update(_queryset_fields(queryset))
         if fields.get("select_related") or fields.get("prefetch_related"):
@@ -82,12 +76,25 @@ def context(hits: list[Hit], fingerprint: str, sql: str = "") -> OrmContext:
     return OrmContext(**fields)
 
 
-def _compiled(comp: Any, sql: str) -> dict[str, Any]:
-    key = (sql, type(comp))
+def _compiled(frame: FrameType, sql: str) -> dict[str, Any]:
+    """The model, joins and shape of the statement the ``execute_sql`` frame runs.
+
+    Cached by statement text and compiler method: the same text names the
+    same tables and comes from the same tree. (A proxy model and its concrete
+    model write the same text; the first one seen names both.) A hit does not
+    even read the frame's locals.
+    """
+    key = (sql, id(frame.f_code))
     found = _compiled_cache.get(key)
     if found is not None:
         return found
-    found = {"joins": _joins.joins(comp)}
+    comp = frame.f_locals.get("self")
+    query = getattr(comp, "query", None)
+    if comp is None or query is None:
+        return {}
+    model = getattr(query, "model", None)
+    found = {"model": _relations.label(model)} if model is not None else {}
+    found["joins"] = _joins.joins(comp)
     try:
         found.update(_shape.shape(comp))
     except Exception as exc:  # lose the shape, keep the rest of the context
