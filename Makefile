@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tools beyond the package's own extras. They mirror the `test` and `lint`
 # dependency groups in pyproject.toml (listed here because `pip install
 # --group` needs pip >= 25.1, newer than many venvs start with).
-TEST_TOOLS := build hypothesis playwright 'gunicorn>=25' 'uvicorn>=0.30'
+TEST_TOOLS := build hypothesis playwright 'gunicorn>=25.1' 'uvicorn>=0.30'
 LINT_TOOLS := 'ruff>=0.8' 'mypy>=1.13' 'django-stubs>=5.1'
 NOX        := 'nox>=2025.2.9'
 
