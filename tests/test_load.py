@@ -36,6 +36,10 @@ from tests.load_support import (
     serve,
 )
 
+if os.environ.get("ORMWATCH_EXPECT_INSTALL") == "wheel":
+    # The served project imports ormwatch from the checkout (PYTHONPATH), not
+    # the matrix's wheel; make test, test-postgres and test-mariadb run it.
+    pytest.skip("serves the checkout, not the installed wheel", allow_module_level=True)
 pytest.importorskip("gunicorn", reason="needs gunicorn (the test dependency group)")
 pytest.importorskip("uvicorn", reason="needs uvicorn (the test dependency group)")
 
@@ -44,9 +48,11 @@ CLIENTS = 8
 # Enough for every cache, thread and the toolbar's store (25 requests) to fill up.
 WARM_UP = 80
 # Resident memory the server may gain over the measured requests, whatever
-# their number: the allocator keeps some pages. A request's report kept by
-# mistake holds its queries (tens of kB for a 30-query N+1): megabytes.
-MAX_GROWTH_KIB = 8 * 1024
+# their number: a coarse guard, as the allocator and the database drivers keep
+# pages (5 MB on PostgreSQL in 240 requests, 6 MB in 2,000 on SQLite). A
+# request's report kept by mistake holds its queries, tens of kB for a
+# 30-query N+1; the live object count below catches smaller leaks.
+MAX_GROWTH_KIB = 16 * 1024
 # Live Python objects gained per measured request. About 2.5 are Django's,
 # with or without ormwatch: each run in a copied context on the thread page
 # leaves a connection object behind. Every watch() leaving a weakref.finalize
@@ -109,14 +115,18 @@ def by_request(log: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def shape(records: list[dict[str, Any]]) -> tuple[Any, ...]:
-    """What a request logged, without times: its summary and each finding's kind and size."""
+    """What a request logged, without times: its summary's findings and each one's size.
+
+    Not the summary's statement count: on MariaDB a request that opens a new
+    connection also records its set-up statement (``X-Load-Queries`` leaves it out).
+    """
     (summary,) = [r["ormwatch"] for r in records if r["level"] == "INFO"]
     findings = sorted(
         (r["ormwatch"]["kind"], r["ormwatch"]["query_count"])
         for r in records
         if r["level"] == "WARNING"
     )
-    return summary["query_count"], summary["findings"], findings
+    return summary["findings"], findings
 
 
 @pytest.mark.parametrize("server_name", ["gunicorn", "uvicorn"])
@@ -148,11 +158,12 @@ def test_concurrent_requests_see_only_their_own_queries(
 
     records = by_request(log)
     expected = {r.page: shape(records[label(r)]) for r in alone}
-    for page, (_, kinds, _) in expected.items():
+    statements = {r.page: r.queries for r in alone}
+    for page, (kinds, _) in expected.items():
         assert set(kinds) == PAGES[page], page
     for response in responses:
         assert shape(records.pop(label(response))) == expected[response.page], response.page
-        assert response.queries == expected[response.page][0]
+        assert response.queries == statements[response.page], response.page
     # Nothing else was logged: no error, no warning outside a request.
     records.pop("GET /load/objects/")
     assert records == {}

@@ -4,8 +4,8 @@ A request for ``/m/<32 hex digits>/<page>`` is served as ``/<page>`` with that
 marker (``request.path``, and so ormwatch's log label, keeps the prefix). Inside
 ormwatch's recording it runs ``SELECT %s, %s`` with ``"marker-<hex>"`` before and
 after the page, then sends every marker-like parameter the request's report
-holds as ``X-Load-Params`` (JSON) and its statement count as
-``X-Load-Queries``. If recordings leaked between concurrent requests, another
+holds as ``X-Load-Params`` (JSON) and its statement count (bookkeeping
+excluded) as ``X-Load-Queries``. If recordings leaked between concurrent requests, another
 request's marker, or a count different from the page's, would show here.
 """
 
@@ -53,5 +53,7 @@ class MarkerMiddleware:
                 if isinstance(p, str) and p.startswith(TAGS)
             ]
             response["X-Load-Params"] = json.dumps(params)
-            response["X-Load-Queries"] = str(report.query_count)
+            # Without bookkeeping: MariaDB's connection set-up runs only on a new connection.
+            statements = [q for q in report.queries if not q.is_transaction]
+            response["X-Load-Queries"] = str(len(statements))
         return response

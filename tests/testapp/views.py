@@ -76,7 +76,8 @@ def panel_hostile(request: HttpRequest) -> HttpResponse:
     shows the statement) and the page's title; ``value`` into the parameters
     of a filter on posts (twice) and of one on the auth table.
     """
-    comment = request.GET.get("comment", "").replace("*/", "")
+    # Closing the comment early would make it SQL; a lone % would be a placeholder.
+    comment = request.GET.get("comment", "").replace("*/", "").replace("%", "%%")
     value = request.GET.get("value", "")
     with connection.cursor() as cursor:
         for _ in range(2):
