@@ -56,7 +56,7 @@ MAX_GROWTH_KIB = 16 * 1024
 # Live Python objects gained per measured request. About 2.5 are Django's,
 # with or without ormwatch: each run in a copied context on the thread page
 # leaves a connection object behind. Every watch() leaving a weakref.finalize
-# behind (fixed in 0.1) made it 6.5.
+# behind (fixed before the first release) made it 6.5.
 MAX_OBJECTS_PER_REQUEST = 4
 
 # Pages of the example project (pitfalls/registry.py) and the kinds the bad
