@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # dependency groups in pyproject.toml (listed here because `pip install
 # --group` needs pip >= 25.1, newer than many venvs start with).
 TEST_TOOLS := build hypothesis playwright 'pytest-xdist>=3.5' 'opentelemetry-api>=1.20' \
-              'opentelemetry-sdk>=1.20'
+              'opentelemetry-sdk>=1.20' 'gunicorn>=25.1' 'uvicorn>=0.30'
 LINT_TOOLS := 'ruff>=0.8' 'mypy>=1.13' 'django-stubs>=5.1'
 NOX        := 'nox>=2025.2.9'
 

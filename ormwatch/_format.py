@@ -9,19 +9,35 @@ from __future__ import annotations
 from ormwatch._report import Finding
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\x1b``, ``\\u2028``).
+
+    A log line holds request paths and file paths; a newline in one of them
+    must not start what a reader takes for a second record.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 def headline(finding: Finding) -> str:
     return finding.message.split("; ", 1)[0]
 
 
 def one_line(finding: Finding) -> str:
-    """``N+1: 24 queries loading blog.Post.category (9.8 ms) at ...; fix at ...: ...``"""
+    """``N+1: 24 queries loading blog.Post.category (9.8 ms) at ...; fix at ...: ...``
+
+    One line whatever the paths hold: see ``printable()``.
+    """
     text = headline(finding)
     if finding.call_site is not None:
         text += f" at {finding.call_site}"
     if finding.fix:
         fix = finding.fix.splitlines()[0].strip()
         text += f"; fix at {finding.origin}: {fix}" if finding.origin else f"; fix: {fix}"
-    return text
+    return printable(text)
 
 
 def block(finding: Finding, verbose: bool = False, max_sql: int = 3) -> str:

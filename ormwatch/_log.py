@@ -10,7 +10,7 @@ import logging
 import warnings
 
 from ormwatch._errors import OrmWatchWarning
-from ormwatch._format import one_line
+from ormwatch._format import one_line, printable
 from ormwatch._report import Report
 
 logger = logging.getLogger("ormwatch")
@@ -33,7 +33,7 @@ def log_report(report: Report, label: str, emit_warnings: bool = False) -> None:
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no findings"
         logger.info(
             "%s: %d %s, %.1f ms SQL, %s",
-            label,
+            printable(label),
             report.query_count,
             "query" if report.query_count == 1 else "queries",
             report.sql_ms,

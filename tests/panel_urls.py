@@ -28,5 +28,7 @@ urlpatterns = [
     path("panel/queries/", views.panel_queries, name="panel_queries"),
     path("panel/async/", views.panel_async, name="panel_async"),
     path("panel/script/", views.panel_script, name="panel_script"),
+    path("panel/hostile/", views.panel_hostile, name="panel_hostile"),
+    path("recording-state/", views.recording_state, name="recording_state"),
     path("__debug__/", include((toolbar_urls, APP_NAME))),
 ]

@@ -7,6 +7,7 @@ a file name holding markup must show as text, never run.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from markupsafe import escape
 
 import ormwatch
 from ormwatch.panels import _render, _stats
@@ -168,3 +170,28 @@ def test_every_field_is_escaped(hostile_stats: dict[str, Any], editor_url: str |
     # Each field shows as text (the relation is not displayed).
     for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 16):
         assert f"alert({n})&lt;/script&gt;" in content or f"alert%28{n}%29" in content, n
+
+
+PAYLOADS = [
+    "<script>alert('ormwatch')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{ 7*7 }} {{ settings.SECRET_KEY }}",
+    "{% debug %}{% now 'Y' %}",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markup_and_template_syntax_from_a_request_show_as_text(
+    db: None, client: Client, payload: str
+) -> None:
+    make_posts(2)
+    with toolbar_settings():
+        response = client.get("/panel/hostile/", {"comment": payload, "value": payload})
+        content = render_panel(client, request_id(response))["content"]
+    assert_no_markup_from_data(content)
+    # In the SQL comment of the duplicate raw statement (as written, so with
+    # its % doubled), and in the filter's parameters.
+    assert f"SELECT %s /* {escape(payload.replace('%', '%%'))} */" in content
+    assert escape(json.dumps([payload], ensure_ascii=False)) in content
+    # Template syntax is data: shown as written above, never evaluated.
+    assert "ormwatch-tests-not-secret" not in content

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_panel_escaping import Elements
+
 ROOT = Path(__file__).resolve().parent.parent
 
 MODULE = """
@@ -209,3 +211,62 @@ def test_importing_the_plugin_does_not_import_django() -> None:
     code = "import sys, ormwatch.pytest_plugin; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+HOSTILE_DIR = 'x"><img src=x onerror=alert(1)><script>alert(2){{ 7*7 }}{% debug %}'
+HOSTILE_MODULE = """
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from tests import scenarios
+from tests.testapp.models import Post
+
+SECRET = "".join(["hun", "ter", "2"])
+
+
+@pytest.fixture
+def seeded(db):
+    scenarios.seed()
+
+
+def test_hostile(seeded):
+    for post in Post.objects.all():
+        post.category.name
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute("SELECT %s /* <script>alert(3)</script> {{ 7*7 }} {% now 'Y' %} */", [1])
+    for _ in range(2):
+        list(Post.objects.filter(title=SECRET))
+        User.objects.filter(username=SECRET).exists()
+"""
+
+
+def test_reports_escape_paths_sql_and_template_syntax_and_hide_secrets(  # type: ignore[no-untyped-def]
+    run, pytester: pytest.Pytester
+) -> None:
+    folder = pytester.path / HOSTILE_DIR
+    folder.mkdir()
+    (folder / "test_hostile.py").write_text(HOSTILE_MODULE)
+    result = run(
+        "--ormwatch=warn",
+        "--ormwatch-report=out/r.json",
+        "--ormwatch-report=out/r.html",
+        str(folder),
+        module="",
+    )
+    result.assert_outcomes(passed=1)
+    secret = "".join(["hun", "ter", "2"])
+    text = (pytester.path / "out" / "r.json").read_text()
+    data = json.loads(text)
+    (test,) = data["tests"]
+    assert HOSTILE_DIR in test["nodeid"]
+    kinds = sorted(f["kind"] for f in test["findings"])
+    assert kinds == ["duplicate_query"] * 3 + ["n_plus_one"]
+    html = (pytester.path / "out" / "r.html").read_text()
+    for report in (text, html):
+        assert secret not in report
+    elements = Elements(html)
+    assert not elements.tags & {"script", "img"}
+    assert not [name for name in elements.attributes if name.startswith("on")]
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2){{ 7*7 }}{% debug %}" in html
+    assert "/* &lt;script&gt;alert(3)&lt;/script&gt; {{ 7*7 }} {% now &#39;Y&#39; %} */" in html

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import weakref
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -233,3 +235,20 @@ def test_library_paths_take_single_files(settings: object) -> None:
         scenarios.duplicate_bad()
     # scenarios.py is now library code: the call site is this test.
     assert {q.call_site.path for q in report.queries if q.call_site} == {__file__}
+
+
+def test_watch_blocks_leave_nothing_behind() -> None:
+    # Every block re-installs the recorder on the thread's connections; the
+    # signal receiver must not be connected again (Django's Signal.connect
+    # adds a weakref.finalize on each call, even for a known dispatch_uid).
+    def finalizers() -> int:
+        gc.collect()
+        return sum(type(o) is weakref.finalize for o in gc.get_objects())
+
+    with ormwatch.watch():
+        pass
+    before = finalizers()
+    for _ in range(50):
+        with ormwatch.watch():
+            pass
+    assert finalizers() == before

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
+from markupsafe import escape
 
 import ormwatch
 from ormwatch._record._redact import HIDDEN, redact
+from tests.panel_support import (
+    make_posts,
+    render_panel,
+    request_id,
+    stored_panel,
+    toolbar_settings,
+)
 from tests.testapp.models import Blog, Category, Post
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +129,39 @@ def test_redact_maps_placeholders_to_columns(
     sql: str, params: object, many: bool, expected: object
 ) -> None:
     assert redact(sql, params, many, COLUMNS, ("auth_user",)) == expected
+
+
+@pytest.mark.parametrize(
+    ("orm_settings", "hidden_shown"),
+    [
+        # The filter's column named secret, the auth table's always: both ***.
+        ({"SECRET_COLUMNS": ["title"]}, True),
+        # No parameters at all: nothing to hide, nothing shown.
+        ({"RECORD_PARAMS": False}, False),
+    ],
+)
+def test_the_panel_and_the_log_never_show_a_secret(
+    client: Client,
+    caplog: pytest.LogCaptureFixture,
+    orm_settings: dict[str, object],
+    hidden_shown: bool,
+) -> None:
+    make_posts(2)
+    with (
+        toolbar_settings(
+            ormwatch=orm_settings, middleware=["ormwatch.middleware.OrmWatchMiddleware"]
+        ),
+        caplog.at_level(logging.INFO, logger="ormwatch"),
+    ):
+        response = client.get("/panel/hostile/", {"value": PASSWORD})
+        stats = stored_panel(request_id(response)).get_stats()
+        content = render_panel(client, request_id(response))["content"]
+    assert response.status_code == 200
+    assert PASSWORD not in content
+    assert PASSWORD not in json.dumps(stats, ensure_ascii=False)
+    assert (escape(json.dumps([HIDDEN])) in content) is hidden_shown
+    records = [r for r in caplog.records if r.name == "ormwatch"]
+    assert any(r.levelno == logging.WARNING for r in records)  # the duplicates were logged
+    for record in records:
+        assert PASSWORD not in record.getMessage()
+        assert PASSWORD not in json.dumps(getattr(record, "ormwatch", None), default=str)

@@ -59,11 +59,20 @@ def _on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
     install_on(connection)
 
 
+_connected = False
+
+
 def install() -> None:
     """Cover every alias: connections opened from now on and this thread's open ones."""
+    global _connected
     from django.db import connections
     from django.db.backends.signals import connection_created
 
-    connection_created.connect(_on_connection_created, dispatch_uid="ormwatch.recorder")
+    if not _connected:
+        # Once per process: every watch() block calls install(), and Django's
+        # Signal.connect() adds a weakref.finalize per call even when the
+        # dispatch_uid is already connected, which grew by one per request.
+        connection_created.connect(_on_connection_created, dispatch_uid="ormwatch.recorder")
+        _connected = True
     for connection in connections.all(initialized_only=True):
         install_on(connection)

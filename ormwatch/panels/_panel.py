@@ -88,7 +88,13 @@ class OrmWatchPanel(Panel):
                 _failsafe.swallow("building the toolbar panel's stats", exc)
                 stats = _stats.empty()
         self._report = None  # the stats are the panel's copy; let the queries go
-        self.record_stats(stats)  # type: ignore[no-untyped-call]
+        try:
+            self.record_stats(stats)  # type: ignore[no-untyped-call]
+        except Exception as exc:  # fail-open: the store's error must not fail the page
+            _failsafe.swallow("storing the toolbar panel's stats", exc)
+            # record_stats() merged the refused stats before the store raised.
+            self.toolbar.stats.pop(self.panel_id, None)
+            self.record_stats(_stats.empty())  # type: ignore[no-untyped-call]
 
     def _stats(self) -> dict[str, Any]:
         stats: dict[str, Any] = self.get_stats()  # type: ignore[no-untyped-call]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
+from django.contrib.auth.models import User
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tests.testapp.models import Post
@@ -66,3 +67,33 @@ def panel_script(request: HttpRequest) -> HttpResponse:
         list(Post.objects.filter(title=SCRIPT))
     posts = Post.objects.order_by("pk")
     return render(request, "testapp/panel_page.html", {"title": SCRIPT, "posts": posts})
+
+
+def panel_hostile(request: HttpRequest) -> HttpResponse:
+    """Whatever ``?comment=`` and ``?value=`` hold, in the places a page can put it.
+
+    ``comment`` goes into an SQL comment (run twice: a duplicate, so the panel
+    shows the statement) and the page's title; ``value`` into the parameters
+    of a filter on posts (twice) and of one on the auth table.
+    """
+    # Closing the comment early would make it SQL; a lone % would be a placeholder.
+    comment = request.GET.get("comment", "").replace("*/", "").replace("%", "%%")
+    value = request.GET.get("value", "")
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(f"SELECT %s /* {comment} */", [1])
+    for _ in range(2):
+        list(Post.objects.filter(title=value))
+    User.objects.filter(username=value).exists()
+    posts = Post.objects.order_by("pk")
+    return render(request, "testapp/panel_page.html", {"title": comment, "posts": posts})
+
+
+def recording_state(request: HttpRequest) -> JsonResponse:
+    """Whether anything records this request: the open recordings and the request's report."""
+    from ormwatch._record import current_request_report
+    from ormwatch._record._wrapper import active
+
+    return JsonResponse(
+        {"recordings": len(active.get()), "report": current_request_report() is not None}
+    )
