@@ -11,8 +11,9 @@ is blocked waiting, not to the code that asked for the query.
 from __future__ import annotations
 
 from types import FrameType
+from typing import Any
 
-from ormwatch._frames import _asyncsite, _callsite, _orm, _roles
+from ormwatch._frames import _asyncsite, _callsite, _orm, _reuse, _roles
 from ormwatch._query import CallSite, OrmContext
 
 __all__ = ["clear_caches", "read"]
@@ -21,8 +22,16 @@ clear_caches = _callsite.clear_caches
 
 
 def read(
-    frame: FrameType | None, fingerprint: str, depth: int, sql: str = ""
+    frame: FrameType | None,
+    fingerprint: str,
+    depth: int,
+    sql: str = "",
+    contexts: dict[tuple[Any, ...], OrmContext] | None = None,
 ) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext]:
+    """The call site, the trimmed stack and the ORM context of a statement.
+
+    ``contexts`` is the recording's cache of shareable contexts (``_reuse``).
+    """
     # This loop runs for every frame of every recorded statement: the caches
     # are read inline, so a frame seen before costs two look-ups by id(code).
     table = _roles.roles()
@@ -66,5 +75,12 @@ def read(
             f = awaiting.pop()
         else:
             f = f.f_back
-    orm = _orm.context(hits, fingerprint, sql)
-    return (stack[0] if stack else None), tuple(stack), orm
+    if contexts is None or not stack or not sql:
+        return (stack[0] if stack else None), tuple(stack), _orm.context(hits, fingerprint, sql)
+    shared = _reuse.key(hits, sql, stack[0])
+    orm = contexts.get(shared) if shared is not None else None
+    if orm is None:
+        orm = _orm.context(hits, fingerprint, sql)
+        if shared is not None and len(contexts) < _reuse.MAX_CONTEXTS:
+            contexts[shared] = orm
+    return stack[0], tuple(stack), orm

@@ -111,7 +111,7 @@ def generic_relation(queryset: Any) -> tuple[Any, Any] | None:
 
     Returns the ``GenericRelation`` field and the owning object's pk, or None.
     """
-    candidates = _generic_relations_to(queryset.model)
+    candidates = generic_relations_to(queryset.model)
     if not candidates:
         return None
     exact = _exact_lookups(queryset.__dict__.get("_query"))
@@ -131,7 +131,7 @@ def generic_relation(queryset: Any) -> tuple[Any, Any] | None:
 _generic_by_target: dict[type, list[Any]] = {}
 
 
-def _generic_relations_to(model: type) -> list[Any]:
+def generic_relations_to(model: type) -> list[Any]:
     if model not in _generic_by_target:
         from django.apps import apps
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ormwatch import _conf, _failsafe, _frames
 from ormwatch._ignore import ignored_kinds
-from ormwatch._query import EMPTY_CONTEXT, Query
+from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
 from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
@@ -19,6 +19,7 @@ class Recording:
     """The queries of one scope. Bounded: past ``MAX_QUERIES`` they are only counted."""
 
     __slots__ = (
+        "contexts",
         "count",
         "ended",
         "max_queries",
@@ -45,6 +46,8 @@ class Recording:
         # read it), kept by ormwatch._frames._reads for unused_eager_load.
         # Bounded there: one key per relation, at most _reads.MAX_KEYS.
         self.relation_use: dict[str, int] = {}
+        # Shareable ORM contexts of this recording's statements (_frames._reuse).
+        self.contexts: dict[tuple[Any, ...], OrmContext] = {}
 
     @property
     def full(self) -> bool:
@@ -79,7 +82,9 @@ def record(
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm = _frames.read(frame, shape, settings.stack_depth, text)
+        call_site, stack, orm = _frames.read(
+            frame, shape, settings.stack_depth, text, recordings[0].contexts
+        )
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm = None, (), EMPTY_CONTEXT
