@@ -46,9 +46,14 @@ def key(hits: list[tuple[str, str, Any]], sql: str, site: CallSite) -> tuple[Any
     queryset = queryset_frame.f_locals.get("self")
     if queryset is None or getattr(queryset, "_hints", None):
         return None
-    if _relations.generic_relations_to(queryset.model):
+    # getattr: a QuerySet look-alike without these is simply not shared.
+    model = getattr(queryset, "model", None)
+    if model is None or _relations.generic_relations_to(model):
         return None
-    lookups = queryset._prefetch_related_lookups
+    lookups = getattr(queryset, "_prefetch_related_lookups", None)
+    iterable = getattr(queryset, "_iterable_class", None)
+    if lookups is None or iterable is None:
+        return None
     if lookups:
         # Prefetch objects compare by path only; whether one has a queryset matters too.
         lookups = tuple(
@@ -58,4 +63,4 @@ def key(hits: list[tuple[str, str, Any]], sql: str, site: CallSite) -> tuple[Any
     # id(site): hashing the frozen CallSite costs more. The id stays the site's
     # own while the recording lives: the statement that filled the entry
     # holds the site in its Query.
-    return (sql, id(site), tuple(names), queryset._iterable_class, lookups)
+    return (sql, id(site), tuple(names), iterable, lookups)
