@@ -88,14 +88,10 @@ def raw() -> dict[str, Any]:
 
 # The last Settings built, with the ORMWATCH object and DEBUG it was built
 # from: get() runs several times per request, and building costs ~10 us.
-# Replacing either setting (override_settings, pytest-django's ``settings``)
-# misses the cache; ``clear()`` runs on ``setting_changed`` as well.
+# Replacing either setting (override_settings, pytest-django's ``settings``,
+# a plain assignment) misses the cache: a new Settings object, which in turn
+# starts the per-statement caches of ormwatch._record._statements afresh.
 _cache: tuple[object, object, Settings] | None = None
-
-
-def clear() -> None:
-    global _cache
-    _cache = None
 
 
 def get() -> Settings:

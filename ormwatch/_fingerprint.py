@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from ormwatch import _textcache
+from ormwatch._textcache import TextCache
+
 __all__ = ["fingerprint"]
 
 # The closing quote may be missing: an unterminated string runs to the end of the text.
@@ -54,10 +57,8 @@ _SIGN_CONTEXT = frozenset(
      "like", "between", "values", "set", "having", "on", "is", "return", "case"}
 )  # fmt: skip
 
-_CACHE_SIZE = 4096
-# Huge statements (long IN lists) rarely repeat verbatim; caching them would pin megabytes.
-_CACHE_MAX_LEN = 8192
-_cache: dict[str, str] = {}
+_CACHE_SIZE = _textcache.SIZE
+_cache: TextCache[str, str] = TextCache()
 
 
 def fingerprint(sql: str) -> str:
@@ -69,13 +70,7 @@ def fingerprint(sql: str) -> str:
     cached = _cache.get(sql)
     if cached is not None:
         return cached
-    result = _fingerprint(sql)
-    if len(sql) <= _CACHE_MAX_LEN:
-        if len(_cache) >= _CACHE_SIZE:
-            # Clearing beats LRU bookkeeping: the hot statements refill it at once.
-            _cache.clear()
-        _cache[sql] = result
-    return result
+    return _cache.put(sql, sql, _fingerprint(sql))
 
 
 def _fingerprint(sql: str) -> str:

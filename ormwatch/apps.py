@@ -20,12 +20,10 @@ class OrmWatchConfig(AppConfig):
 
 
 def _settings_changed(setting: str, **kwargs: Any) -> None:
-    from ormwatch import _conf
-
-    _conf.clear()
+    # The settings object and the per-statement caches notice a replaced
+    # ORMWATCH or DEBUG by themselves (see _conf.get); the call-site caches
+    # depend on LIBRARY_PATHS and USER_PATHS and are dropped here.
     if setting == "ORMWATCH":
         from ormwatch import _frames
-        from ormwatch._record import _statements
 
         _frames.clear_caches()
-        _statements.clear()

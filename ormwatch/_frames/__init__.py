@@ -25,8 +25,8 @@ def read(
     frame: FrameType | None,
     fingerprint: str,
     depth: int,
-    sql: str = "",
-    contexts: dict[tuple[Any, ...], OrmContext] | None = None,
+    sql: str,
+    contexts: dict[tuple[Any, ...], OrmContext],
 ) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext]:
     """The call site, the trimmed stack and the ORM context of a statement.
 
@@ -75,12 +75,11 @@ def read(
             f = awaiting.pop()
         else:
             f = f.f_back
-    if contexts is None or not stack or not sql:
-        return (stack[0] if stack else None), tuple(stack), _orm.context(hits, fingerprint, sql)
-    shared = _reuse.key(hits, sql, stack[0])
+    site = stack[0] if stack else None
+    shared = _reuse.key(hits, sql, site) if site is not None and sql else None
     orm = contexts.get(shared) if shared is not None else None
     if orm is None:
         orm = _orm.context(hits, fingerprint, sql)
         if shared is not None and len(contexts) < _reuse.MAX_CONTEXTS:
             contexts[shared] = orm
-    return stack[0], tuple(stack), orm
+    return site, tuple(stack), orm

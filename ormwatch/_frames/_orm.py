@@ -9,6 +9,7 @@ from ormwatch import _failsafe
 from ormwatch._frames import _joins, _reads, _relations, _shape
 from ormwatch._frames import _roles as r
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
+from ormwatch._textcache import TextCache
 
 Hit = tuple[str, str, FrameType]
 
@@ -18,13 +19,11 @@ _DESCRIPTORS = (r.FORWARD, r.REVERSE_O2O, r.DEFERRED, r.GENERIC_FK)
 
 # The model, joins and shape of a compiled statement, by its text and
 # compiler method: reading them walks Django's join and WHERE trees, once per
-# text. Bounded like the fingerprint cache.
-_compiled_cache: dict[tuple[str, int], dict[str, Any]] = {}
-_CACHE_SIZE = 4096
-_CACHE_MAX_LEN = 8192
+# text.
+_compiled_cache: TextCache[tuple[str, int], dict[str, Any]] = TextCache()
 
 
-def context(hits: list[Hit], fingerprint: str, sql: str = "") -> OrmContext:
+def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     """``hits`` are innermost first; the outermost ORM call is the user's."""
     is_write = fingerprint.startswith(_WRITE_VERBS)
     if not hits:
@@ -100,11 +99,7 @@ def _compiled(frame: FrameType, sql: str) -> dict[str, Any]:
     except Exception as exc:  # lose the shape, keep the rest of the context
         _failsafe.swallow("reading the statement's shape", exc)
         return found
-    if sql and len(sql) <= _CACHE_MAX_LEN:
-        if len(_compiled_cache) >= _CACHE_SIZE:
-            _compiled_cache.clear()
-        _compiled_cache[key] = found
-    return found
+    return _compiled_cache.put(sql, key, found) if sql else found
 
 
 def _queryset_fields(qs: Any) -> dict[str, Any]:

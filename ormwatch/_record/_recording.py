@@ -71,7 +71,7 @@ def record(
     for recording in recordings:
         recording.count += 1
         recording.total_ms += duration_ms
-        if len(recording.queries) >= recording.max_queries:  # full: count only
+        if recording.full:
             recording.overflow += 1
             recording.overflow_ms += duration_ms
         else:
