@@ -41,8 +41,8 @@ def worker(task: str, arg: str, rounds: int) -> Any:
     if os.environ.get("BENCH_ORMWATCH_FROM"):
         sys.path.insert(0, os.environ["BENCH_ORMWATCH_FROM"])
     # Settings first: django.test and the peers' apps need them on import.
-    peer = _modes.BY_NAME.get(arg)
-    _django.configure((peer.peer,) if peer is not None and peer.peer else ())
+    mode = _modes.BY_NAME.get(arg)  # a mode by name ("ours"/"ormwatch": a group)
+    _django.configure((mode.peer,) if mode is not None and mode.peer else ())
     from bench import _measures, _timing
 
     if task == "timing":
@@ -50,15 +50,15 @@ def worker(task: str, arg: str, rounds: int) -> Any:
             "ours": list(_modes.OURS),
             "ormwatch": [_modes.NONE, _modes.MIDDLEWARE, _modes.OUR_PANEL],
         }.get(arg, [_modes.NONE, _modes.MIDDLEWARE])
-        if peer is not None:
-            group.append(peer)
+        if mode is not None and mode.peer:
+            group.append(mode)
         return {
             page: _timing.compare(group, url, max(3, round(rounds * share)))
             for page, (url, share) in PAGES.items()
         }
     if task == "memory":
-        assert peer is not None
-        return _measures.peak_memory(peer, PAGES["5,000 queries"][0])
+        assert mode is not None
+        return _measures.peak_memory(mode, PAGES["5,000 queries"][0])
     renders = {}
     for mode in (_modes.OUR_PANEL, _modes.SQL_PANEL):
         with mode.active() as client:
