@@ -3,12 +3,15 @@ under it, the fixed view."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import HttpRequest, HttpResponse
 
 from pitfalls.pages import rolled_back, table
 
 from .models import Notification, User
+
+BANS = "bans test_user"
+BANNED = "banned by test_user"
 
 # An OR across two reverse relations joins the same table twice (seed 000) -------
 
@@ -16,15 +19,20 @@ from .models import Notification, User
 def or_join_bad(request: HttpRequest) -> HttpResponse:
     user = User.objects.get(username="test_user")
     users = User.objects.filter(Q(banning=user) | Q(banned=user)).order_by("username")
-    rows = [(u.username, u.get_full_name()) for u in users]
-    return table(request, ["Bans or is banned by test_user", "Name"], rows)
+    # The OR cannot say which side matched: ask again for those who ban test_user.
+    bans_test_user = set(user.banned.values_list("id", flat=True))
+    rows = [(u.username, BANS if u.id in bans_test_user else BANNED) for u in users]
+    return table(request, ["User", "Ban"], rows)
 
 
 def or_join_fixed(request: HttpRequest) -> HttpResponse:
     user = User.objects.get(username="test_user")
-    users = user.banned.all().union(user.banning.all()).order_by("username")
-    rows = [(u.username, u.get_full_name()) for u in users]
-    return table(request, ["Bans or is banned by test_user", "Name"], rows)
+    # Each side of the union is one INNER JOIN, and says which side it is.
+    bans_test_user = user.banned.annotate(ban=Value(BANS))
+    banned = user.banning.annotate(ban=Value(BANNED))
+    users = bans_test_user.union(banned).order_by("username")
+    rows = [(u.username, u.ban) for u in users]
+    return table(request, ["User", "Ban"], rows)
 
 
 # save() in a loop (seed 003); the writes are rolled back after the page ---------
