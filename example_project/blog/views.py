@@ -144,22 +144,23 @@ def in_queryset_fixed(request: HttpRequest) -> HttpResponse:
 
 
 def exclude_reverse_bad(request: HttpRequest) -> HttpResponse:
-    modi = Category.objects.filter(name__contains="modi").order_by("name")
-    with_quid = modi.filter(post__title__contains="quid")  # a JOIN: once per matching post
-    without_quid = modi.exclude(post__title__contains="quid")  # a subquery
-    rows = [(c.name, "yes") for c in with_quid] + [(c.name, "no") for c in without_quid]
-    return table(request, ["Category", "Has 'quid' posts"], rows)
+    modi = Category.objects.filter(name__contains="modi").order_by("name", "blog_id")
+    with_quis = modi.filter(post__title__contains="quis")  # a JOIN: once per matching post
+    without_quis = modi.exclude(post__title__contains="quis")  # a subquery
+    rows = [(c.name, c.blog_id, "yes") for c in with_quis]
+    rows += [(c.name, c.blog_id, "no") for c in without_quis]
+    return table(request, ["Category", "Blog id", "Has 'quis' posts"], rows)
 
 
 def exclude_reverse_fixed(request: HttpRequest) -> HttpResponse:
-    quid_posts = Post.objects.filter(category=OuterRef("pk"), title__contains="quid")
+    quis_posts = Post.objects.filter(category=OuterRef("pk"), title__contains="quis")
     categories = (
         Category.objects.filter(name__contains="modi")
-        .annotate(has_quid=Exists(quid_posts))
-        .order_by("-has_quid", "name")
+        .annotate(has_quis=Exists(quis_posts))
+        .order_by("-has_quis", "name", "blog_id")
     )
-    rows = [(c.name, "yes" if c.has_quid else "no") for c in categories]
-    return table(request, ["Category", "Has 'quid' posts"], rows)
+    rows = [(c.name, c.blog_id, "yes" if c.has_quis else "no") for c in categories]
+    return table(request, ["Category", "Blog id", "Has 'quis' posts"], rows)
 
 
 # select_related() then values() (seed 001) -------------------------------------
@@ -256,7 +257,7 @@ WITH RECURSIVE calendar(start) AS (
 SELECT start FROM calendar
 """
 POSTS_PER_HOUR = """
-SELECT CAST(strftime('%%H', minute.start) AS INTEGER) AS hour, COUNT(post.id)
+SELECT CAST(strftime('%H', minute.start) AS INTEGER) AS hour, COUNT(post.id)
 FROM minute
 LEFT JOIN blog_post AS post
     ON post.created_at >= minute.start AND post.created_at < datetime(minute.start, '+1 minute')

@@ -146,8 +146,8 @@ PITFALLS: list[Pitfall] = [
     Pitfall(
         "exclude-reverse",
         "filter() and exclude() across a reverse relation",
-        "filter(post__title__contains=...) joins the posts and repeats a category per match; "
-        "exclude() of the same condition becomes a NOT EXISTS subquery; one Exists() "
+        'filter(post__title__contains="quis") joins the posts and repeats a category per '
+        "match; exclude() of the same condition becomes a NOT EXISTS subquery; one Exists() "
         "annotation answers both in one query.",
         ("unexpected_subquery", "unexpected_join"),
         blog.exclude_reverse_bad,
