@@ -5,7 +5,14 @@ from __future__ import annotations
 from ormwatch._errors import OrmWatchError, OrmWatchWarning
 from ormwatch._ignore import ignore
 from ormwatch._kinds import Kind, Severity
-from ormwatch._query import CallSite, Join, OrmContext, Query, Relation
+from ormwatch._query import (
+    CallSite,
+    ImplicitSubquery,
+    JoinedRelation,
+    OrmContext,
+    Query,
+    Relation,
+)
 from ormwatch._record import watch
 from ormwatch._report import Finding, Report
 from ormwatch._testing import OrmWatchTestMixin, assert_clean, assert_max_queries
@@ -15,7 +22,8 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "CallSite",
     "Finding",
-    "Join",
+    "ImplicitSubquery",
+    "JoinedRelation",
     "Kind",
     "OrmContext",
     "OrmWatchError",

@@ -208,14 +208,14 @@ def test_select_related_and_values_are_recorded(blog_data: list[Post]) -> None:
         list(Post.objects.select_related("category").values("title"))
     joined, values = report.queries
     assert joined.orm.select_related == ("category", "category__blog")
-    assert [(j.path, j.select_related, j.multi_valued) for j in joined.orm.joins] == [
-        ("category", True, False),
-        ("category__blog", True, False),
+    assert [(j.path, j.uses, j.multi_valued) for j in joined.orm.joined] == [
+        ("category", ("select", "select_related"), False),
+        ("category__blog", ("select", "select_related"), False),
     ]
     assert values.orm.values is True
     # values() clears select_related on the query itself (Django 5.2+).
     assert values.orm.select_related == ()
-    assert values.orm.joins == ()
+    assert values.orm.joined == ()
 
 
 def test_joins_from_filters_are_marked_and_multi_valued_ones_flagged(
@@ -227,16 +227,16 @@ def test_joins_from_filters_are_marked_and_multi_valued_ones_flagged(
         list(Category.objects.filter(post__title__contains="quid"))
         list(Post.objects.filter(category__blog__name="김영희"))
     reverse, forward = report.queries
-    (join,) = reverse.orm.joins
-    assert (join.path, join.multi_valued, join.filtered, join.select_related) == (
+    (join,) = reverse.orm.joined
+    assert (join.path, join.multi_valued, join.uses, join.conditions) == (
         "post",
         True,
-        True,
-        False,
+        ("where",),
+        ("title__contains",),
     )
-    assert [(j.path, j.multi_valued, j.filtered) for j in forward.orm.joins] == [
-        ("category", False, False),
-        ("category__blog", False, True),
+    assert [(j.path, j.multi_valued, j.uses) for j in forward.orm.joined] == [
+        ("category", False, ()),
+        ("category__blog", False, ("where",)),
     ]
 
 

@@ -103,6 +103,10 @@ TIMING = re.compile(r"\d+(\.\d+)? ms")
 @pytest.fixture
 def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    # When this suite itself runs under xdist, its worker's variables would make
+    # the inner controller log itself as that worker.
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
     pytester.makepyfile(test_first=FIRST, test_second=SECOND, conftest=CONFTEST, helpers=HELPERS)

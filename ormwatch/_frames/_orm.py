@@ -6,7 +6,7 @@ from types import FrameType
 from typing import Any
 
 from ormwatch import _failsafe
-from ormwatch._frames import _joins, _reads, _relations, _shape
+from ormwatch._frames import _reads, _relations, _shape
 from ormwatch._frames import _roles as r
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
 from ormwatch._textcache import TextCache
@@ -93,7 +93,6 @@ def _compiled(frame: FrameType, sql: str) -> dict[str, Any]:
         return {}
     model = getattr(query, "model", None)
     found = {"model": _relations.label(model)} if model is not None else {}
-    found["joins"] = _joins.joins(comp)
     try:
         found.update(_shape.shape(comp))
     except Exception as exc:  # lose the shape, keep the rest of the context

@@ -58,7 +58,7 @@ def alias_paths(query: Any, root_alias: str, root: Hop | None = None) -> dict[st
                 continue
         base = hops[parent].path if parent in hops else ""
         explicit = _explicit_m2m(model_at[parent], join_field, children.get(alias, ()), alias_map)
-        name, into_through = _joins._segment(join_field)
+        name, into_through = _joins.segment(join_field)
         if explicit is not None or into_through:
             if explicit is not None:
                 name, target, target_fk = explicit
@@ -68,7 +68,7 @@ def alias_paths(query: Any, root_alias: str, root: Hop | None = None) -> dict[st
             hops[alias] = pending[alias] = hop
             model_at[alias] = None
             continue
-        reverse = _joins._is_reverse(join_field)
+        reverse = _joins.is_reverse(join_field)
         multi = reverse and bool(getattr(join_field, "multiple", False))
         model = join_field.related_model
         if type(join_field).__name__ == "GenericRel":  # GenericRelation: named "+" otherwise
@@ -146,7 +146,7 @@ def _explicit_m2m(
 ) -> tuple[str, Any, str] | None:
     """(name, target, key to target) when a reverse FK into an explicit through model
     is the first half of a many-to-many the query follows to its target."""
-    if parent_model is None or not _joins._is_reverse(join_field):
+    if parent_model is None or not _joins.is_reverse(join_field):
         return None
     # By identity: hashing a relation object builds its whole identity tuple.
     key = (id(parent_model), id(join_field))

@@ -50,7 +50,7 @@ def joined(compiler: Any, query: Any) -> tuple[JoinedRelation, ...]:
     for alias, hop in hops.items():
         if getattr(query.alias_map[alias], "filtered_relation", None) is not None:
             uses[hop].add("filtered_relation")
-    for path in _joins._select_related_paths(getattr(compiler, "klass_info", None)):
+    for path in _joins.select_related_paths(getattr(compiler, "klass_info", None)):
         if path in by_path:
             uses[by_path[path]].add("select_related")
     for lookup, in_or, negated in lookups(query.where):

@@ -1,68 +1,10 @@
-"""What ormwatch records about one SQL statement: plain, immutable-ish data.
-
-Detectors and outputs read only these objects, never frames, so everything the
-ORM was doing when the statement ran is captured here as structured data.
-"""
+"""What the ORM was doing when a statement ran: its context and its shape."""
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-__all__ = [
-    "CallSite",
-    "ImplicitSubquery",
-    "Join",
-    "JoinedRelation",
-    "OrmContext",
-    "Query",
-    "Relation",
-]
-
-
-@functools.lru_cache(maxsize=1024)
-def _short_path(path: str, cwd: str) -> str:
-    # Cached: a report names the same few sites thousands of times.
-    try:
-        rel = os.path.relpath(path, cwd)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel
-
-
-@dataclass(frozen=True, slots=True)
-class CallSite:
-    """A line of user code, or of a template, that ran queries.
-
-    ``kind`` is ``"python"``, ``"template"`` (Django templates) or ``"jinja2"``.
-    ``code`` is the source line, read once per distinct site.
-    """
-
-    path: str
-    line: int
-    function: str
-    code: str
-    kind: str = "python"
-
-    @property
-    def short_path(self) -> str:
-        """The path relative to the working directory when it lies below it."""
-        return _short_path(self.path, os.getcwd())
-
-    def __str__(self) -> str:
-        return f"{self.short_path}:{self.line} {self.function}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "function": self.function,
-            "code": self.code,
-            "kind": self.kind,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,36 +38,10 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
-class Join:
-    """One join of a statement's main query, with the reason it exists."""
-
-    path: str
-    table: str
-    alias: str
-    join_type: str
-    multi_valued: bool
-    select_related: bool
-    filtered: bool
-    filtered_relation: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "table": self.table,
-            "alias": self.alias,
-            "join_type": self.join_type,
-            "multi_valued": self.multi_valued,
-            "select_related": self.select_related,
-            "filtered": self.filtered,
-            "filtered_relation": self.filtered_relation,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class JoinedRelation:
     """One relation the main query joins, named the way lookups name it.
 
-    Unlike ``Join`` (one per SQL alias), a many-to-many hop is one entry with
+    A many-to-many hop is one entry with
     both of its tables, and a many-to-many through an explicit model is named
     by the field (``banning``), not by the through model's foreign key.
     ``aliases`` / ``tables`` are its SQL aliases, through table first (Django
@@ -242,7 +158,6 @@ class OrmContext:
     prefetch_related: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     defer: tuple[str, ...] = ()
-    joins: tuple[Join, ...] = ()
     prefetch_querysets: tuple[str, ...] = ()
     distinct: bool = False
     grouped: bool = False
@@ -267,7 +182,6 @@ class OrmContext:
             "prefetch_related": list(self.prefetch_related),
             "only": list(self.only),
             "defer": list(self.defer),
-            "joins": [j.to_dict() for j in self.joins],
             "prefetch_querysets": list(self.prefetch_querysets),
             "distinct": self.distinct,
             "grouped": self.grouped,
@@ -280,75 +194,6 @@ class OrmContext:
 
 
 EMPTY_CONTEXT = OrmContext()
-
-
-@dataclass(slots=True, eq=False)
-class Query:
-    """One recorded SQL statement.
-
-    ``params`` is a bounded, JSON-safe copy (``None`` when the driver was
-    handed an iterator that ormwatch must not consume). ``start_ms`` is the
-    offset from the start of the report. ``error`` names the exception class
-    when the statement raised.
-    """
-
-    index: int
-    sql: str
-    params: Any
-    alias: str
-    vendor: str
-    many: bool
-    duration_ms: float
-    start_ms: float
-    fingerprint: str
-    call_site: CallSite | None
-    stack: tuple[CallSite, ...] = ()
-    orm: OrmContext = field(default_factory=lambda: EMPTY_CONTEXT)
-    error: str | None = None
-    # Finding kinds silenced by ``ormwatch.ignore()`` around this statement.
-    ignored: frozenset[str] = frozenset()
-    # When parameters were redacted: a process-local hash of the real ones, so
-    # duplicates are still told apart. Never exported.
-    params_key: int | None = None
-
-    @property
-    def is_transaction(self) -> bool:
-        """Transaction and session bookkeeping, never a finding.
-
-        SAVEPOINT / RELEASE / ROLLBACK TO, BEGIN / COMMIT, and the ``SET ...``
-        statements a backend runs when it opens a connection.
-        """
-        return self.fingerprint.startswith(_TRANSACTION_PREFIXES)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "sql": self.sql,
-            "params": self.params,
-            "alias": self.alias,
-            "vendor": self.vendor,
-            "many": self.many,
-            "duration_ms": round(self.duration_ms, 4),
-            "start_ms": round(self.start_ms, 4),
-            "fingerprint": self.fingerprint,
-            "call_site": self.call_site.to_dict() if self.call_site else None,
-            "stack": [s.to_dict() for s in self.stack],
-            "orm": self.orm.to_dict(),
-            "error": self.error,
-            "ignored": sorted(self.ignored),
-        }
-
-
-_TRANSACTION_PREFIXES = (
-    "savepoint",
-    "release savepoint",
-    "rollback to savepoint",
-    "begin",
-    "commit",
-    "rollback",
-    "start transaction",
-    "set ",
-)
 
 
 def _plain(value: Any) -> Any:
