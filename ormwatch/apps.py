@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core.signals import setting_changed
+from django.utils.autoreload import file_changed
 
 
 class OrmWatchConfig(AppConfig):
@@ -17,6 +18,7 @@ class OrmWatchConfig(AppConfig):
 
         install()
         setting_changed.connect(_settings_changed, dispatch_uid="ormwatch.settings")
+        file_changed.connect(_file_changed, dispatch_uid="ormwatch.file_changed")
 
 
 def _settings_changed(setting: str, **kwargs: Any) -> None:
@@ -27,3 +29,16 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
         from ormwatch import _frames
 
         _frames.clear_caches()
+
+
+def _file_changed(file_path: Any, **kwargs: Any) -> None:
+    # Sent by runserver's reloader. It restarts the process for Python files but
+    # only resets the template loaders for templates; their cached sites go here.
+    # Returning None leaves the restart decision to Django.
+    from ormwatch import _failsafe
+    from ormwatch._frames import _callsite
+
+    try:
+        _callsite.forget_file(str(file_path))
+    except Exception as exc:  # never in the way of the reloader
+        _failsafe.swallow("forgetting an edited file's call sites", exc)

@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.http.response import HttpResponseBase
-from django.template import engines
+from django.template import Context, Engine, engines
+from django.template.backends.jinja2 import Jinja2
 from django.test import AsyncClient, Client
+from django.utils.autoreload import file_changed
 
 import ormwatch
+from ormwatch import CallSite
 from tests.conftest import close_thread_connections
 from tests.testapp.models import Post
 
@@ -93,3 +96,41 @@ def test_an_async_view_under_asgi(blog_data: list[Post]) -> None:
     functions = [site.function for site in query.stack]
     assert functions[0].startswith(("post_list_async", "<listcomp>"))
     assert any(f.startswith("post_list_async") for f in functions[:2])
+
+
+@pytest.mark.parametrize("backend", ["django", "jinja2"])
+def test_an_edited_template_shows_its_new_line(
+    blog_data: list[Post], tmp_path: Path, backend: str
+) -> None:
+    # runserver does not restart for a template: it resets the template loaders
+    # and sends file_changed, and ormwatch's caches live on in the process.
+    template = tmp_path / "posts.html"
+
+    def render(line: str) -> CallSite | None:
+        template.write_text(f"{{% for post in posts %}}\n{line}\n{{% endfor %}}\n")
+        posts = Post.objects.order_by("pk")
+        with ormwatch.watch() as report:
+            # A new engine each time, as after the reset: new nodes and code, same path.
+            if backend == "django":
+                engine = Engine(dirs=[str(tmp_path)], debug=True)
+                engine.get_template("posts.html").render(Context({"posts": posts}))
+            else:
+                config = {"NAME": "edited", "DIRS": [str(tmp_path)], "APP_DIRS": False}
+                Jinja2({**config, "OPTIONS": {}}).get_template("posts.html").render(
+                    {"posts": posts}
+                )
+        (site,) = {q.call_site for q in report.queries if q.orm.kind == "lazy_load"}
+        return site
+
+    before = render("<td>{{ post.category.name }}</td>")
+    file_changed.send(sender=None, file_path=template)
+    # Same size, likely the same mtime: linecache's own check would miss it.
+    after = render("<li>{{ post.category.name }}</li>")
+    assert before is not None
+    assert after is not None
+    assert (before.line, before.code) == (2, "<td>{{ post.category.name }}</td>")
+    assert (after.path, after.line, after.code) == (
+        str(template),
+        2,
+        "<li>{{ post.category.name }}</li>",
+    )

@@ -36,6 +36,27 @@ def clear_caches() -> None:
     _prefixes = None
 
 
+def forget_file(path: str) -> None:
+    """Drop the sites and source lines read from ``path``.
+
+    runserver reloads an edited template without restarting the process, so a
+    site cached by template line would keep the old line's text.
+    """
+    real = os.path.realpath(path)
+    # Not checkcache(): an edit within the file system's timestamp granularity
+    # that keeps the size (<td> to <li>) would pass its size and mtime test.
+    linecache.cache.pop(path, None)
+    linecache.cache.pop(real, None)
+
+    def stale(site_: CallSite) -> bool:
+        return site_.path in (path, real) or os.path.realpath(site_.path) == real
+
+    for key in [key for key, site_ in sites.items() if stale(site_)]:
+        del sites[key]
+    for site_ in [site_ for site_ in _by_line if stale(site_)]:
+        del _by_line[site_]
+
+
 def _with_sep(path: str) -> str:
     path = os.path.realpath(path)
     # A folder matches what lies inside it only; a file matches itself.
