@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tests.testapp import views
+from tests.testapp import class_views, views
 
 urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
     path("posts-async/", views.post_list_async, name="post_list_async"),
     path("posts-async-n1/", views.post_list_async_n_plus_one, name="post_list_async_n1"),
     path("recording-state/", views.recording_state, name="recording_state"),
+    path("cbv/get-queryset/", class_views.PostsFromGetQueryset.as_view()),
+    path("cbv/queryset/", class_views.PostsFromAttribute.as_view()),
+    path("cbv/model/", class_views.PostsFromModel.as_view()),
+    path("cbv/inherited/", class_views.InheritedPosts.as_view()),
+    path("cbv/titles/", class_views.PostTitles.as_view()),
+    path("template-response/", class_views.posts_response),
 ]

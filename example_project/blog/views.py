@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractHour
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.generic import ListView
 
 from pitfalls.pages import table
 
@@ -63,6 +64,25 @@ def template_loop_bad(request: HttpRequest) -> HttpResponse:
 def template_loop_fixed(request: HttpRequest) -> HttpResponse:
     posts = Post.objects.select_related("category__blog").order_by("-created_at")[:PAGE]
     return render(request, "blog/post_list.html", {"posts": posts})
+
+
+# N+1 in the template of a class-based view --------------------------------------
+# ListView renders its template after the view has returned: ormwatch names the
+# template line that runs the queries and the view's queryset line to change.
+
+
+class PostListBad(ListView):  # type: ignore[type-arg]
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    paginate_by = PAGE
+    queryset = Post.objects.order_by("-created_at", "id")
+
+
+class PostListFixed(ListView):  # type: ignore[type-arg]
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    paginate_by = PAGE
+    queryset = Post.objects.select_related("category__blog").order_by("-created_at", "id")
 
 
 # A deferred field read after only() (seed 003) ---------------------------------

@@ -36,6 +36,7 @@ def pitfall(request: HttpRequest) -> dict[str, Any]:
 @cache
 def source(view: Callable[..., Any]) -> dict[str, Any]:
     """The view's code and where it is: ``example_project/blog/views.py:24``."""
-    lines, start = inspect.getsourcelines(view)
-    path = Path(inspect.getfile(view)).relative_to(settings.BASE_DIR)
+    code = getattr(view, "view_class", view)  # a class-based view: its class
+    lines, start = inspect.getsourcelines(code)
+    path = Path(inspect.getfile(code)).relative_to(settings.BASE_DIR)
     return {"where": f"example_project/{path}:{start}", "code": "".join(lines)}

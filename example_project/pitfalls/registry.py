@@ -92,6 +92,17 @@ PITFALLS: list[Pitfall] = [
         seed="004 select_related()",
     ),
     Pitfall(
+        "n-plus-one-list-view",
+        "N+1 in the template of a class-based ListView",
+        "ListView renders blog/post_list.html after the view has returned, two queries per "
+        "row; ormwatch points at the view's queryset attribute, where "
+        'select_related("category__blog") goes.',
+        ("n_plus_one",),
+        blog.PostListBad.as_view(),
+        blog.PostListFixed.as_view(),
+        seed="004 select_related()",
+    ),
+    Pitfall(
         "n-plus-one-jinja2",
         "N+1 over a nullable chain, in a Jinja2 template",
         "book.author.hometown in a Jinja2 loop loads an author and a city per book; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ormwatch._analyse import _fix, _views
 from ormwatch._conf import Settings
 from ormwatch._query import CallSite, Query
 
@@ -88,3 +89,15 @@ def code_site(query: Query | None) -> CallSite | None:
         if site.kind == "python":
             return site
     return query.call_site
+
+
+def builder_site(query: Query | None, model_name: str) -> CallSite | None:
+    """The line that builds the ``model_name`` queryset ``query`` ran, if it can be found.
+
+    Above the Python line behind the query in the same function or, when only
+    templates were on the stack, in the view that returned them (``_views``).
+    """
+    found = _fix.builder_line(code_site(query), model_name)
+    if found is None and query is not None and query.view is not None:
+        found = _views.builder(query.view, model_name)
+    return found

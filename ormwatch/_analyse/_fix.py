@@ -85,8 +85,16 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
 
 
 def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:
-    """The origin's own line with ``calls`` inserted after ``anchor``, if it has one."""
-    if origin is None or origin.kind != "python" or anchor not in origin.code:
+    """The origin's own line with ``calls`` inserted after ``anchor``, if it has one.
+
+    A class-based view's ``model = Post`` becomes ``queryset = Post.objects...``.
+    """
+    if origin is None or origin.kind != "python":
+        return None
+    if anchor not in origin.code:
+        model = anchor.removesuffix(".objects")
+        if re.fullmatch(rf"model\s*=\s*{re.escape(model)}", without_comment(origin.code)):
+            return f"queryset = {anchor}{calls}"
         return None
     return without_comment(origin.code).replace(anchor, anchor + calls, 1)
 

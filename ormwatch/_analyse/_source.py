@@ -59,19 +59,24 @@ class Code:
 
 @functools.lru_cache(maxsize=512)
 def code_at(site: CallSite) -> Code | None:
-    """The innermost function around ``site`` and the statement at its line."""
+    """The innermost function around ``site`` and the statement at its line.
+
+    A class body stands in for the function when no function encloses the line:
+    a class-based view's ``queryset = Post.objects...`` attribute.
+    """
     if site.kind != "python":
         return None
     source = "".join(linecache.getlines(site.path))
     tree = _parse(site.path, source)
     if tree is None:
         return None
-    functions = [
+    around = [
         n
         for n in ast.walk(tree)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         and n.lineno <= site.line <= (n.end_lineno or n.lineno)
     ]
+    functions = [n for n in around if not isinstance(n, ast.ClassDef)] or around
     if not functions:
         return None
     function = max(functions, key=lambda n: n.lineno)

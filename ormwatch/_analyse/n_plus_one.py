@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import django
 
 from ormwatch._analyse import _fix
-from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 from ormwatch._report import Finding
@@ -88,8 +88,7 @@ def _finding(
     queries = sorted((q for k in family for q in groups[k]), key=lambda q: q.index)
     loader = analysis.loader(first)
     name = relation.model.rsplit(".", 1)[-1]
-    origin = code_site(loader)
-    origin = _fix.builder_line(origin, name) or origin
+    origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
     if first.orm.kind == "deferred_load":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse import _chain, _exists, _fix, _source, _sql
-from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._frames import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, JoinedRelation, OrmContext, Query
@@ -65,8 +65,7 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
     model = main.orm.model or ""
     name = model.rsplit(".", 1)[-1]
     related = relation.model.rsplit(".", 1)[-1]
-    site = code_site(main)
-    origin = _fix.builder_line(site, name) or site or main.call_site
+    origin = builder_site(main, name) or code_site(main) or main.call_site
     fix = _fix_code(origin, name, lookup, relation.path.split("__")[0], related)
     extra = len(queries) - 1
     conditions = ", ".join(f"{relation.path}__{c}" for c in relation.conditions) or relation.path

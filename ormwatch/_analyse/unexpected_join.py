@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _exists, _fix, _sql
+from ormwatch._analyse import _exists, _sql
 from ormwatch._analyse import _join_fix as fixes
-from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
@@ -116,8 +116,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     query = queries[0]
     model = query.orm.model or ""
     outer = model.rsplit(".", 1)[-1]
-    site = code_site(query)
-    origin = _fix.builder_line(site, outer) or site or query.call_site
+    origin = builder_site(query, outer) or code_site(query) or query.call_site
     aliases = [a for r in relations for a in r.aliases]
     listed = " and ".join(f"{outer}.{r.path}" for r in relations)
     if name == "filter_join":

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Iterator
 
 from ormwatch._analyse import _chain, _exists, _fix, _source, _sql
-from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, ImplicitSubquery, Query
 from ormwatch._report import Finding
@@ -38,7 +38,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
     outer = (query.orm.model or "Model").rsplit(".", 1)[-1]
     related = sub.model.rsplit(".", 1)[-1]
     site = code_site(query)
-    origin = _fix.builder_line(site, outer) or site or query.call_site
+    origin = builder_site(query, outer) or site or query.call_site
     if sub.kind == "in_queryset":
         message = (
             f"Unexpected subquery: filter({sub.lookup}=...) was given a lazy {related} "

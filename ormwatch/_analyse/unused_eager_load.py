@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ormwatch._analyse import _chain, _fix, _source, _sql
-from ormwatch._analyse._analysis import Analysis, code_site, loaded_model
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site, loaded_model
 from ormwatch._frames import _reads, _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -142,8 +142,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding:
     method, lookup, kept = item
     main = queries[0]
     name = (main.orm.model or "Model").rsplit(".", 1)[-1]
-    site = code_site(main)
-    origin = _fix.builder_line(site, name) or site or main.call_site
+    origin = builder_site(main, name) or code_site(main) or main.call_site
     chain = _chain.queryset_at(origin, name)
     if chain is not None and origin is not None:
         for link in chain.calls(method):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import FrameType
 from typing import Any
 
-from ormwatch._frames import _asyncsite, _callsite, _orm, _reuse, _roles
+from ormwatch._frames import _asyncsite, _callsite, _orm, _reuse, _roles, _view
 from ormwatch._query import CallSite, OrmContext
 
 __all__ = ["clear_caches", "read"]
@@ -27,10 +27,13 @@ def read(
     depth: int,
     sql: str,
     contexts: dict[tuple[Any, ...], OrmContext],
-) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext]:
-    """The call site, the trimmed stack and the ORM context of a statement.
+) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext, Any]:
+    """The call site, the trimmed stack, the ORM context and the view of a statement.
 
     ``contexts`` is the recording's cache of shareable contexts (``_reuse``).
+    The view is read when a ``TemplateResponse`` renders after its view
+    returned (class-based views do) and only templates are on the stack: it
+    is then the one place that says where the queryset came from.
     """
     # This loop runs for every frame of every recorded statement: the caches
     # are read inline, so a frame seen before costs two look-ups by id(code).
@@ -40,6 +43,7 @@ def read(
     hits: list[_orm.Hit] = []
     stack: list[CallSite] = []
     awaiting: list[FrameType] | None = None  # coroutine frames, outermost first
+    view: Any = None
     tried_async = False
     f = frame
     while f is not None:
@@ -51,6 +55,9 @@ def read(
                 break  # the view's caller: what lies beyond is middleware and server
             if role[0] == _roles.TEMPLATE:
                 site = _callsite.django_template_site(f)
+            elif role[0] == _roles.RESPONSE:
+                if view is None and not any(s.kind == "python" for s in stack):
+                    view = _view.of_response(f)
             elif role[0] == _roles.SYNC_TO_ASYNC:
                 if not stack and not tried_async:
                     tried_async = True
@@ -82,4 +89,4 @@ def read(
         orm = _orm.context(hits, fingerprint, sql)
         if shared is not None and len(contexts) < _reuse.MAX_CONTEXTS:
             contexts[shared] = orm
-    return site, tuple(stack), orm
+    return site, tuple(stack), orm, view

@@ -115,6 +115,15 @@ def _classify(code: CodeType, frame: FrameType) -> int:
     return USER
 
 
+def is_user_file(filename: str) -> bool:
+    """Whether a Python file is the user's code, by the same rules as frames."""
+    if not filename or filename.startswith("<"):
+        return False
+    library, user = _library_prefixes()
+    path = os.path.realpath(filename)
+    return path.startswith(user) or not path.startswith(library)
+
+
 def python_site(frame: FrameType) -> CallSite:
     """The site of a user frame; ``code_kind`` has seen its code (the key needs it alive)."""
     code = frame.f_code

@@ -30,6 +30,7 @@ COMPILER = "compiler"  # SQLCompiler.execute_sql: the compiled Query is here
 TEMPLATE = "template"  # django.template.base.Node.render_annotated
 SYNC_TO_ASYNC = "sync_to_async"  # asgiref's worker-thread entry point
 HANDLER = "handler"  # BaseHandler._get_response(_async): the view's caller; the stack ends
+RESPONSE = "response"  # SimpleTemplateResponse.render: a template rendered after its view returned
 RAW = "raw"  # RawQuerySet iteration
 
 QUERYSET_METHODS = {
@@ -126,6 +127,9 @@ def _build() -> dict[CodeType, Role]:
         if isinstance(klass, type) and "execute_sql" in vars(klass):
             add(vars(klass)["execute_sql"], COMPILER, "execute_sql")
     add(template_base.Node.render_annotated, TEMPLATE, "render_annotated")
+    from django.template.response import SimpleTemplateResponse
+
+    add(SimpleTemplateResponse.render, RESPONSE, "render")
     from django.core.handlers.base import BaseHandler
 
     # Private methods (django-stubs omits them): looked up by name, skipped if gone.

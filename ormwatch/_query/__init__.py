@@ -57,6 +57,10 @@ class Query:
     # When parameters were redacted: a process-local hash of the real ones, so
     # duplicates are still told apart. Never exported.
     params_key: int | None = None
+    # The view (a class-based view's class, or a function) whose TemplateResponse
+    # rendered the templates that ran this statement: where to look for the
+    # queryset (ormwatch._analyse._views). Never exported.
+    view: Any = field(default=None, repr=False)
 
     @property
     def is_transaction(self) -> bool:

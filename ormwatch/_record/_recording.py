@@ -82,12 +82,12 @@ def record(
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm = _frames.read(
+        call_site, stack, orm, view = _frames.read(
             frame, shape, settings.stack_depth, text, recordings[0].contexts
         )
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
-        call_site, stack, orm = None, (), EMPTY_CONTEXT
+        call_site, stack, orm, view = None, (), EMPTY_CONTEXT, None
     connection = context.get("connection")
     params_key = None
     if settings.record_params:
@@ -121,5 +121,6 @@ def record(
                 error=failed,
                 ignored=ignored,
                 params_key=params_key,
+                view=view,
             )
         )

@@ -1,0 +1,80 @@
+"""Where a view builds its queryset, when no line of it is on the stack.
+
+A class-based view returns a ``TemplateResponse`` that Django renders after the
+view has returned: the template line that runs the queries is known, but no
+frame says where the queryset came from. The view's class does: the first of
+its own classes (not Django's) that defines ``get_queryset()``, ``queryset``
+or ``model``. A function view that returned a ``TemplateResponse`` is searched
+for the line that builds ``Model.objects``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ormwatch._frames import _callsite
+from ormwatch._query import CallSite
+
+
+def builder(view: Any, model_name: str) -> CallSite | None:
+    """The line of ``view`` that sets or builds the queryset of ``model_name``."""
+    if view is None:
+        return None
+    anchor = f"{model_name}.objects"
+    cls = view if isinstance(view, type) else None
+    if cls is None:
+        return _in_function(inspect.unwrap(view), anchor, None) if callable(view) else None
+    for klass in cls.__mro__:
+        own = vars(klass)
+        if not any(name in own for name in ("get_queryset", "queryset", "model")):
+            continue
+        if not _callsite.is_user_file(getattr(inspect.getmodule(klass), "__file__", "") or ""):
+            continue
+        if "get_queryset" in own:
+            return _in_function(own["get_queryset"], anchor, "return")
+        return _attribute(klass, "queryset" if "queryset" in own else "model")
+    return None
+
+
+def _in_function(function: Any, anchor: str, fallback: str | None) -> CallSite | None:
+    source = _source(function)
+    if source is None:
+        return None
+    found = _line(source, lambda line: anchor in line)
+    if found is None and fallback is not None:
+        found = _line(source, lambda line: line.startswith(f"{fallback} "))
+    return found
+
+
+def _attribute(klass: type, name: str) -> CallSite | None:
+    source = _source(klass)
+    if source is None:
+        return None
+    return _line(source, lambda line: line.startswith((f"{name} =", f"{name}:")))
+
+
+def _line(
+    source: tuple[str, int, tuple[str, ...], str], match: Callable[[str], bool]
+) -> CallSite | None:
+    path, first, text, name = source
+    for offset, raw in enumerate(text):
+        line = raw.strip()
+        if match(line):
+            return CallSite(path, first + offset, name, line, "python")
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _source(obj: Any) -> tuple[str, int, tuple[str, ...], str] | None:
+    # Cached per function or class: both live as long as the process.
+    try:
+        text, first = inspect.getsourcelines(obj)
+        path = inspect.getsourcefile(obj)
+    except (OSError, TypeError):
+        return None
+    if path is None:
+        return None
+    return path, first, tuple(text), getattr(obj, "__qualname__", getattr(obj, "__name__", "?"))

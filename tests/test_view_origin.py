@@ -1,0 +1,143 @@
+"""The line to change when a template renders after its view returned.
+
+A class-based view's ``TemplateResponse`` is rendered by Django's handler once
+the view has returned, so no frame of the user's code is on the stack when the
+template's loop runs the queries. The fix line then comes from the view.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from django.test import AsyncClient, Client, RequestFactory
+
+import ormwatch
+from tests.testapp import class_views
+from tests.testapp.models import Post
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = inspect.getsourcefile(class_views)
+
+
+def line_of(text: str) -> int:
+    """The line number of the first line of class_views.py that contains ``text``."""
+    lines = inspect.getsource(class_views).splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+def n_plus_one(url: str) -> ormwatch.Finding:
+    with ormwatch.watch() as report:
+        assert Client().get(url).status_code == 200
+    (finding,) = report.findings
+    assert finding.kind == "n_plus_one"
+    assert finding.call_site is not None
+    assert finding.call_site.kind == "template"  # triggered in the template...
+    return finding
+
+
+@pytest.mark.parametrize(
+    ("url", "line", "function", "fix"),
+    [
+        (
+            "/cbv/get-queryset/",
+            "return Post.objects.order_by(ordering)",
+            "PostsFromGetQueryset.get_queryset",
+            'return Post.objects.select_related("category").order_by(ordering)',
+        ),
+        (
+            "/cbv/queryset/",
+            'queryset = Post.objects.order_by("pk")',
+            "PostsFromAttribute",
+            'queryset = Post.objects.select_related("category").order_by("pk")',
+        ),
+        (
+            "/cbv/inherited/",
+            'queryset = Post.objects.order_by("pk")',
+            "PostsFromAttribute",
+            'queryset = Post.objects.select_related("category").order_by("pk")',
+        ),
+        (
+            "/cbv/model/",
+            "model = Post",
+            "PostsFromModel",
+            'queryset = Post.objects.select_related("category")',
+        ),
+        (
+            "/template-response/",
+            'posts = Post.objects.order_by("pk")',
+            "posts_response",
+            'posts = Post.objects.select_related("category").order_by("pk")',
+        ),
+    ],
+)
+def test_the_fix_line_is_in_the_view(
+    blog_data: list[Post], url: str, line: str, function: str, fix: str
+) -> None:
+    finding = n_plus_one(url)
+    # ... and fixed in the view, at the line that sets or builds the queryset.
+    assert finding.origin is not None
+    assert (finding.origin.path, finding.origin.line) == (SOURCE, line_of(line))
+    assert finding.origin.code == line
+    assert finding.origin.function == function
+    assert finding.fix == fix
+
+
+def test_an_async_request_finds_the_view_too(blog_data: list[Post]) -> None:
+    async def get() -> int:
+        return (await AsyncClient().get("/cbv/queryset/")).status_code
+
+    from asgiref.sync import async_to_sync
+
+    with ormwatch.watch() as report:
+        assert async_to_sync(get)() == 200
+    (finding,) = report.findings
+    assert finding.origin is not None
+    assert finding.origin.line == line_of('queryset = Post.objects.order_by("pk")')
+
+
+def test_a_view_with_python_on_the_stack_keeps_its_own_line(blog_data: list[Post]) -> None:
+    # tests/testapp/views.py post_list renders inside the view: no view is kept.
+    with ormwatch.watch() as report:
+        assert Client().get("/posts/").status_code == 200
+    assert all(q.view is None for q in report.queries)
+    (finding,) = report.findings
+    assert finding.origin is not None
+    assert finding.origin.path.endswith("views.py")
+
+
+def test_a_view_called_directly_is_found_through_its_context(blog_data: list[Post]) -> None:
+    # No handler and no resolved URL: the class-based view is in the context.
+    view = class_views.PostsFromGetQueryset.as_view()
+    with ormwatch.watch() as report:
+        view(RequestFactory().get("/")).render()
+    (finding,) = report.findings
+    assert finding.origin is not None
+    assert finding.origin.function == "PostsFromGetQueryset.get_queryset"
+
+
+def test_a_response_without_a_view_keeps_the_caller(blog_data: list[Post]) -> None:
+    from django.template.response import TemplateResponse
+
+    posts = Post.objects.order_by("pk")
+    with ormwatch.watch() as report:
+        TemplateResponse(
+            RequestFactory().get("/"), "testapp/post_list.html", {"posts": posts}
+        ).render()
+    (finding,) = report.findings
+    assert all(q.view is None for q in report.queries)
+    assert finding.origin is not None
+    assert finding.origin.path == __file__
+    assert finding.origin.code == 'posts = Post.objects.order_by("pk")'
+
+
+def test_an_unused_select_related_is_fixed_at_the_views_queryset(blog_data: list[Post]) -> None:
+    with ormwatch.watch() as report:
+        assert Client().get("/cbv/titles/").status_code == 200
+    (finding,) = report.findings
+    assert finding.kind == "unused_eager_load"
+    line = 'queryset = Post.objects.select_related("category").order_by("pk")'
+    assert finding.origin is not None
+    assert (finding.origin.line, finding.origin.code) == (line_of(line), line)
+    assert finding.fix == 'queryset = Post.objects.order_by("pk")'

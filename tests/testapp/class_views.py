@@ -1,0 +1,49 @@
+"""Views whose template renders after they return: class-based views and a
+function view that returns a ``TemplateResponse`` (tests/test_view_origin.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.views.generic import ListView
+
+from tests.testapp.models import Post
+
+
+class PostsFromGetQueryset(ListView):  # type: ignore[type-arg]
+    template_name = "testapp/post_list.html"
+    context_object_name = "posts"
+    paginate_by = None
+
+    def get_queryset(self) -> Any:
+        ordering = "pk"
+        return Post.objects.order_by(ordering)
+
+
+class PostsFromAttribute(ListView):  # type: ignore[type-arg]
+    template_name = "testapp/post_list.html"
+    context_object_name = "posts"
+    queryset = Post.objects.order_by("pk")
+
+
+class PostsFromModel(ListView):  # type: ignore[type-arg]
+    template_name = "testapp/post_list.html"
+    context_object_name = "posts"
+    model = Post
+
+
+class PostTitles(ListView):  # type: ignore[type-arg]
+    template_name = "testapp/post_titles.html"
+    context_object_name = "posts"
+    queryset = Post.objects.select_related("category").order_by("pk")
+
+
+class InheritedPosts(PostsFromAttribute):
+    """Its queryset comes from the user's base class."""
+
+
+def posts_response(request: HttpRequest) -> TemplateResponse:
+    posts = Post.objects.order_by("pk")
+    return TemplateResponse(request, "testapp/post_list.html", {"posts": posts})
