@@ -1,4 +1,6 @@
-"""Findings to the ``ormwatch`` logger: one WARNING each and an INFO summary per request.
+"""Findings to the ``ormwatch`` logger: one record each and an INFO summary per request.
+
+A finding is logged at WARNING, an ``info`` finding at INFO.
 
 ormwatch never adds handlers; the structured data rides in ``extra`` for
 JSON formatters (``record.ormwatch``).
@@ -20,11 +22,12 @@ def log_report(report: Report, label: str, emit_warnings: bool = False) -> None:
     """Log ``report``'s findings and a summary line for ``label`` (e.g. ``GET /posts/``)."""
     findings = report.findings
     for finding in findings:
-        logger.warning(
+        logger.log(
+            logging.INFO if finding.informational else logging.WARNING,
             one_line(finding),
             extra={"ormwatch": {"request": label, **finding.to_dict()}},
         )
-        if emit_warnings:
+        if emit_warnings and not finding.informational:
             warnings.warn(one_line(finding), OrmWatchWarning, stacklevel=2)
     if logger.isEnabledFor(logging.INFO):
         counts: dict[str, int] = {}

@@ -41,6 +41,11 @@ class Finding:
         return len(self.queries)
 
     @property
+    def informational(self) -> bool:
+        """An ``info`` finding: logged at INFO and shown, but it never fails a test or a request."""
+        return self.severity == "info"
+
+    @property
     def duration_ms(self) -> float:
         return sum(q.duration_ms for q in self.queries)
 

@@ -16,7 +16,7 @@ from ormwatch._report import Finding, Report
 
 def failing_findings(findings: Iterable[Finding], kinds: Sequence[str] = ()) -> list[Finding]:
     wanted = {str(k) for k in kinds}
-    return [f for f in findings if not wanted or f.kind in wanted]
+    return [f for f in findings if not f.informational and (not wanted or f.kind in wanted)]
 
 
 def findings_message(findings: Sequence[Finding], verbose: bool = False) -> str:

@@ -81,7 +81,10 @@ class OrmWatchMiddleware:
             _failsafe.swallow("adding findings to the OpenTelemetry span", exc)
         if settings.raise_kinds is not None:
             raising = [
-                f for f in findings if not settings.raise_kinds or f.kind in settings.raise_kinds
+                f
+                for f in findings
+                if not f.informational
+                and (not settings.raise_kinds or f.kind in settings.raise_kinds)
             ]
             if raising:
                 raise OrmWatchError(raising)

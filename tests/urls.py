@@ -7,6 +7,7 @@ from tests.testapp import class_views, views
 urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
     path("posts-async/", views.post_list_async, name="post_list_async"),
+    path("posts-in-a-category/", views.posts_in_a_category),
     path("posts-async-n1/", views.post_list_async_n_plus_one, name="post_list_async_n1"),
     path("recording-state/", views.recording_state, name="recording_state"),
     path("cbv/get-queryset/", class_views.PostsFromGetQueryset.as_view()),

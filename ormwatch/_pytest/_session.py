@@ -89,8 +89,9 @@ class OrmWatchSession:
                 pytest.fail(
                     max_queries_message(limit, queries, self.options.verbose), pytrace=False
                 )
-        if self.options.mode == "fail" and new and not self.options.update_baseline:
-            pytest.fail(findings_message(new, self.options.verbose), pytrace=False)
+        failing = [f for f in new if not f.informational]
+        if self.options.mode == "fail" and failing and not self.options.update_baseline:
+            pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
 
     def _plain(self, finding: Any) -> dict[str, Any]:
         data: dict[str, Any] = finding.to_dict()

@@ -14,6 +14,12 @@ def post_list(request: HttpRequest) -> HttpResponse:
     return render(request, "testapp/post_list.html", {"posts": posts})
 
 
+def posts_in_a_category(request: HttpRequest) -> HttpResponse:
+    # A join made only to filter: an info finding (unexpected_join, filter_join).
+    titles = [p.title for p in Post.objects.filter(category__name="quidem").order_by("pk")]
+    return HttpResponse(", ".join(titles))
+
+
 async def post_list_async(request: HttpRequest) -> HttpResponse:
     titles = [p.title async for p in Post.objects.order_by("pk")]
     return HttpResponse(", ".join(titles))
