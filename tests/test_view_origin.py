@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 SOURCE = inspect.getsourcefile(class_views)
 
 
-def line_of(text: str) -> int:
-    """The line number of the first line of class_views.py that contains ``text``."""
+def line_of(text: str, after: int = 0) -> int:
+    """The number of the first line of class_views.py past ``after`` that contains ``text``."""
     lines = inspect.getsource(class_views).splitlines()
-    return next(n for n, line in enumerate(lines, start=1) if text in line)
+    return next(n for n, line in enumerate(lines, start=1) if n > after and text in line)
 
 
 def n_plus_one(url: str) -> ormwatch.Finding:
@@ -141,3 +141,86 @@ def test_an_unused_select_related_is_fixed_at_the_views_queryset(blog_data: list
     assert finding.origin is not None
     assert (finding.origin.line, finding.origin.code) == (line_of(line), line)
     assert finding.fix == 'queryset = Post.objects.order_by("pk")'
+
+
+# Library code inside the view runs the queries: a REST framework serializing
+# get_queryset(), here tests/testapp/serializing.py marked as library code.
+LIBRARY = str(inspect.getsourcefile(class_views.SerializingListView))
+
+
+@pytest.fixture
+def library(settings: object) -> None:
+    settings.ORMWATCH = {"LIBRARY_PATHS": [LIBRARY]}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("url", "view", "line", "fix"),
+    [
+        (
+            "/api/posts/",
+            "class PostApi(SerializingListView):",
+            'queryset = Post.objects.order_by("pk")',
+            'queryset = Post.objects.select_related("category").order_by("pk")',
+        ),
+        (
+            # Right under PostApi: the lines above its class are not its queryset.
+            "/api/posts-from-model/",
+            "class PostApiFromModel(SerializingListView):",
+            "model = Post",
+            'queryset = Post.objects.select_related("category")',
+        ),
+    ],
+)
+def test_the_view_is_the_call_site_when_library_code_runs_its_queries(
+    blog_data: list[Post], library: None, url: str, view: str, line: str, fix: str
+) -> None:
+    with ormwatch.watch() as report:
+        assert Client().get(url).status_code == 200
+    (finding,) = report.findings
+    assert finding.kind == "n_plus_one"
+    # Not this test's line: the stack ends at Django's handler.
+    assert finding.call_site is not None
+    assert (finding.call_site.path, finding.call_site.line) == (SOURCE, line_of(view))
+    assert finding.call_site.code == view
+    assert finding.origin is not None
+    assert (finding.origin.line, finding.origin.code) == (line_of(line, line_of(view)), line)
+    assert finding.fix == fix
+
+
+def test_a_library_view_is_not_a_call_site(blog_data: list[Post], library: None) -> None:
+    with ormwatch.watch() as report:
+        assert Client().get("/api/library-view/").status_code == 200
+    assert all(q.view is None for q in report.queries)
+    (finding,) = report.findings
+    assert finding.call_site is not None
+    assert finding.call_site.path == __file__  # as before: the caller of the client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_a_server_no_user_frame_is_needed_outside_the_view(
+    blog_data: list[Post], library: None
+) -> None:
+    # As under gunicorn: the request is served on a thread whose stack holds
+    # nothing of the user's but the view (no test function either: the target
+    # is Context.run, which is C).
+    import threading
+    from contextvars import copy_context
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    environ = RequestFactory().get("/api/posts/").environ
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: object) -> None:
+        statuses.append(status)
+
+    with ormwatch.watch() as report:
+        thread = threading.Thread(
+            target=copy_context().run, args=(WSGIHandler(), environ, start_response)
+        )
+        thread.start()
+        thread.join()
+    assert statuses == ["200 OK"]
+    (finding,) = report.findings
+    assert finding.call_site is not None
+    assert finding.call_site.code == "class PostApi(SerializingListView):"

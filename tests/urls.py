@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from tests.testapp import class_views, views
+from tests.testapp.serializing import serializing_view
 
 urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
@@ -16,4 +17,7 @@ urlpatterns = [
     path("cbv/inherited/", class_views.InheritedPosts.as_view()),
     path("cbv/titles/", class_views.PostTitles.as_view()),
     path("template-response/", class_views.posts_response),
+    path("api/posts/", class_views.PostApi.as_view()),
+    path("api/posts-from-model/", class_views.PostApiFromModel.as_view()),
+    path("api/library-view/", serializing_view),
 ]

@@ -142,6 +142,8 @@ def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> C
     anchor = f"{model_name}.objects"
     if anchor in origin.code:
         return origin
+    if origin.code.startswith(("class ", "def ", "async def ")):
+        return None  # a view as the call site: the lines above are another definition
     for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
         text = linecache.getline(origin.path, line)
         stripped = text.strip()

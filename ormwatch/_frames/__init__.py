@@ -18,7 +18,11 @@ from ormwatch._query import CallSite, OrmContext
 
 __all__ = ["clear_caches", "read"]
 
-clear_caches = _callsite.clear_caches
+
+def clear_caches() -> None:
+    """Drop what depends on ``LIBRARY_PATHS`` / ``USER_PATHS``: code kinds and sites."""
+    _callsite.clear_caches()
+    _view.clear()
 
 
 def read(
@@ -31,9 +35,9 @@ def read(
     """The call site, the trimmed stack, the ORM context and the view of a statement.
 
     ``contexts`` is the recording's cache of shareable contexts (``_reuse``).
-    The view is read when a ``TemplateResponse`` renders after its view
-    returned (class-based views do) and only templates are on the stack: it
-    is then the one place that says where the queryset came from.
+    The view is read when no line of the user's code is on the stack (``_view``):
+    a ``TemplateResponse`` rendering after its view returned, or library code
+    running the queries inside the view, where the view becomes the call site.
     """
     # This loop runs for every frame of every recorded statement: the caches
     # are read inline, so a frame seen before costs two look-ups by id(code).
@@ -51,8 +55,17 @@ def read(
         role = table.get(id(code))
         site: CallSite | None = None
         if role is not None:
-            if role[0] == _roles.HANDLER and stack:
-                break  # the view's caller: what lies beyond is middleware and server
+            if role[0] == _roles.HANDLER:
+                # The view's caller: what lies beyond is middleware and server.
+                if not stack:  # library code ran it inside the view: name the view
+                    view = _view.of_handler(f)
+                    site = _view.site(view)
+                    if site is None:
+                        view = None
+                    else:
+                        stack.append(site)
+                if stack:
+                    break
             if role[0] == _roles.TEMPLATE:
                 site = _callsite.django_template_site(f)
             elif role[0] == _roles.RESPONSE:

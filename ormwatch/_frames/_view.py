@@ -1,14 +1,24 @@
-"""The view behind a ``TemplateResponse`` that renders after the view returned.
+"""The view a statement ran under, when no line of the user's code is on the stack.
 
-Read from the ``SimpleTemplateResponse.render`` frame: a class-based view puts
-itself in the context as ``view`` (``ContextMixin``); otherwise the request
-the response keeps says which view Django resolved.
+Two such moments: a ``TemplateResponse`` rendering after its view returned
+(class-based views), read from the ``SimpleTemplateResponse.render`` frame; and
+library code running the queries inside the view (a serializer, a generic
+view's own code), read from Django's handler frame, whose ``callback`` is the
+resolved view. The view then stands in as the call site, and
+``ormwatch._analyse._views`` finds where it builds its queryset.
 """
 
 from __future__ import annotations
 
+import inspect
 from types import FrameType
 from typing import Any
+
+from ormwatch._frames import _callsite
+from ormwatch._query import CallSite
+
+MAX_SITES = 1024  # views of one process: a few hundred at most
+_sites: dict[Any, CallSite | None] = {}
 
 
 def of_response(frame: FrameType) -> Any:
@@ -19,5 +29,58 @@ def of_response(frame: FrameType) -> Any:
     if view is not None and not isinstance(view, type):
         return type(view)
     match = getattr(getattr(response, "_request", None), "resolver_match", None)
-    func = getattr(match, "func", None)
-    return getattr(func, "view_class", func)
+    return _plain(getattr(match, "func", None))
+
+
+def of_handler(frame: FrameType) -> Any:
+    """The view ``BaseHandler._get_response(_async)`` resolved, or None."""
+    return _plain(frame.f_locals.get("callback"))
+
+
+def _plain(callback: Any) -> Any:
+    # as_view() functions name their class; decorators (functools.wraps) their function.
+    if callback is None:
+        return None
+    view_class = getattr(callback, "view_class", None)
+    if isinstance(view_class, type):
+        return view_class
+    try:
+        return inspect.unwrap(callback)
+    except ValueError:  # a __wrapped__ cycle
+        return callback
+
+
+def site(view: Any) -> CallSite | None:
+    """The line that defines ``view`` when it is the user's code, else None."""
+    if view is None:
+        return None
+    try:
+        return _sites[view]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: not a function or a class
+        return None
+    found = _definition(view)
+    if len(_sites) < MAX_SITES:
+        _sites[view] = found
+    return found
+
+
+def clear() -> None:
+    _sites.clear()
+
+
+def _definition(view: Any) -> CallSite | None:
+    try:
+        lines, first = inspect.getsourcelines(view)
+        path = inspect.getsourcefile(view)
+    except (OSError, TypeError):
+        return None
+    if path is None or not _callsite.is_user_file(path):
+        return None
+    name = str(getattr(view, "__qualname__", getattr(view, "__name__", "?")))
+    for offset, line in enumerate(lines):  # past any decorators
+        code = line.strip()
+        if code.startswith(("class ", "def ", "async def ")):
+            return CallSite(path, first + offset, name, code, "python")
+    return None

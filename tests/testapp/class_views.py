@@ -1,5 +1,7 @@
-"""Views whose template renders after they return: class-based views and a
-function view that returns a ``TemplateResponse`` (tests/test_view_origin.py)."""
+"""Views none of whose lines is on the stack when their queries run
+(tests/test_view_origin.py): class-based views whose template renders after
+they return, a function view that returns a ``TemplateResponse``, and views
+whose inherited library code (serializing.py) runs the queries."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.views.generic import ListView
 
 from tests.testapp.models import Post
+from tests.testapp.serializing import SerializingListView
 
 
 class PostsFromGetQueryset(ListView):  # type: ignore[type-arg]
@@ -47,3 +50,13 @@ class InheritedPosts(PostsFromAttribute):
 def posts_response(request: HttpRequest) -> TemplateResponse:
     posts = Post.objects.order_by("pk")
     return TemplateResponse(request, "testapp/post_list.html", {"posts": posts})
+
+
+class PostApi(SerializingListView):
+    queryset = Post.objects.order_by("pk")
+    fields = ("title", "category.name")
+
+
+class PostApiFromModel(SerializingListView):
+    model = Post
+    fields = ("title", "category.name")
