@@ -3,6 +3,7 @@ and opening the ORM Watch panel through the toolbar's render view."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,3 +65,16 @@ def open_panel(page: Any) -> Any:
     content = page.locator(f"#{PANEL_ID} .ow")
     content.wait_for()
     return content
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Write ``docs/img/<name>`` when ``ORMWATCH_SCREENSHOTS=1``.
+
+    Opt-in, so that test runs never rewrite the README's images.
+    """
+    if os.environ.get("ORMWATCH_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name))

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import CHROMIUM, browser_page, open_panel
+from tests.browser_support import CHROMIUM, browser_page, open_panel, screenshot
 from tests.panel_support import PANEL_ID
 
 MANAGE = Path(__file__).resolve().parent.parent / "example_project" / "manage.py"
@@ -82,6 +82,7 @@ def test_the_template_n_plus_one_page_and_its_fixed_twin(example_server: str, pa
     finding.locator("details.ow-more > summary").click()
     assert sql.is_visible()
     assert "SELECT" in sql.inner_text()
+    screenshot(page, "demo.png")  # the README's
 
     page.goto(f"{example_server}/n-plus-one-template/fixed/")
     panel = open_panel(page)

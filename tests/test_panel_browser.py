@@ -13,7 +13,6 @@ Skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing;
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import CHROMIUM, browser_page, open_panel
+from tests.browser_support import CHROMIUM, browser_page, open_panel, screenshot
 from tests.panel_support import PANEL_ID, make_posts, toolbar_settings
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -72,13 +69,6 @@ def page(posts: None, tmp_path: Path) -> Iterator[Any]:
     """A page in a fresh Chromium profile; fails the test on script errors and CSP reports."""
     with browser_page(tmp_path / "profile") as page:
         yield page
-
-
-def screenshot(page: Any, name: str) -> None:
-    # Opt-in, so that test runs do not rewrite docs/img: ORMWATCH_SCREENSHOTS=1.
-    if os.environ.get("ORMWATCH_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def test_n_plus_one_page(server: str, page: Any) -> None:
