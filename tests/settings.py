@@ -22,6 +22,7 @@ ROOT_URLCONF = "tests.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "django.contrib.admin",  # tests/test_admin.py: N+1s in a ModelAdmin's changelist
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,13 +34,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE: list[str] = []
+# The admin's own middleware is set by tests/test_admin.py, the one test that needs it.
+SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410"]
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"debug": True},
+        "OPTIONS": {
+            "debug": True,
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
     },
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

@@ -34,6 +34,22 @@ def test_a_template_loop_names_the_template_line_and_the_view_line() -> None:
     assert finding.saved_queries == finding.query_count == 4
 
 
+def test_a_load_on_a_select_related_instance_extends_the_loaders_path() -> None:
+    # The categories came from the join; their blogs did not.
+    with ormwatch.watch() as report:
+        for post in Post.objects.select_related("category").order_by("pk"):
+            _ = post.category.blog.name
+    (finding,) = report.findings
+    assert finding.message.startswith("N+1: 4 queries loading testapp.Post.category__blog")
+    assert "one per Post" in finding.message
+    assert finding.origin is not None
+    assert finding.origin.code.startswith("for post in Post.objects.select_related(")
+    # The line's own select_related() takes the longer path, which loads both.
+    assert finding.fix == (
+        'for post in Post.objects.select_related("category__blog").order_by("pk"):'
+    )
+
+
 def test_the_finding_counts_queries_time_and_savings() -> None:
     with ormwatch.watch() as report:
         scenarios.nested_bad()

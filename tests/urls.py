@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.urls import path
 
 from tests.testapp import class_views, views
+from tests.testapp.admin import other_site
 from tests.testapp.serializing import serializing_view
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("admin-other/", other_site.urls),
     path("posts/", views.post_list, name="post_list"),
     path("posts-async/", views.post_list_async, name="post_list_async"),
     path("posts-in-a-category/", views.posts_in_a_category),

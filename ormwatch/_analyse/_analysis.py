@@ -41,20 +41,34 @@ class Analysis:
     queries: Sequence[Query]
     settings: Settings
     claimed: set[int] = field(default_factory=set)
-    _loaders: dict[int, Query] | None = None
+    _loaders: dict[int, tuple[Query, str]] | None = None
 
     def loader(self, query: Query) -> Query | None:
         """The query that loaded the instance whose relation ``query`` reads."""
+        found = self._index().get(query.index)
+        return found[0] if found else None
+
+    def loader_path(self, query: Query) -> str:
+        """The ``select_related`` path by which the loader produced that instance.
+
+        ``""`` when it is one of the loader's own rows; ``"category"`` when
+        ``Post.objects.select_related("category")`` produced the Category.
+        """
+        found = self._index().get(query.index)
+        return found[1] if found else ""
+
+    def _index(self) -> dict[int, tuple[Query, str]]:
         if self._loaders is None:
             self._loaders = _index_loaders(self.queries)
-        return self._loaders.get(query.index)
+        return self._loaders
 
 
-def _index_loaders(queries: Sequence[Query]) -> dict[int, Query]:
+def _index_loaders(queries: Sequence[Query]) -> dict[int, tuple[Query, str]]:
     # One pass: remember the latest query that produced instances of each
-    # model; a later load on an instance of that model hangs off it.
-    last: dict[str, Query] = {}
-    found: dict[int, Query] = {}
+    # model, and by which select_related path; a later load on an instance of
+    # that model hangs off it.
+    last: dict[str, tuple[Query, str]] = {}
+    found: dict[int, tuple[Query, str]] = {}
     for query in queries:
         orm = query.orm
         if orm.kind in LOADS and orm.relation is not None:
@@ -63,7 +77,10 @@ def _index_loaders(queries: Sequence[Query]) -> dict[int, Query]:
                 found[query.index] = loader
         loaded = loaded_model(query)
         if loaded is not None:
-            last[loaded] = query
+            for joined in orm.joined:
+                if "select_related" in joined.uses:
+                    last[joined.model] = (query, joined.path)
+            last[loaded] = (query, "")
     return found
 
 
@@ -89,6 +106,17 @@ def code_site(query: Query | None) -> CallSite | None:
         if site.kind == "python":
             return site
     return query.call_site
+
+
+def ran_by_library(query: Query) -> bool:
+    """Library code inside a view ran ``query``: its only site is the view's definition."""
+    site = query.call_site
+    return (
+        query.view is not None
+        and site is not None
+        and query.stack == (site,)
+        and site.code.startswith(("class ", "def ", "async def "))
+    )
 
 
 def builder_site(query: Query | None, model_name: str) -> CallSite | None:

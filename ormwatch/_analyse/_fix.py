@@ -7,6 +7,7 @@ queryset (``Post.objects...``), the fix is that line with the call spliced in.
 
 from __future__ import annotations
 
+import ast
 import io
 import linecache
 import re
@@ -70,18 +71,43 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
             prefetches.append(path)
             extra += len(kinds) - single
     selects = [p for p in selects if not any(o.startswith(p + "__") for o in selects)]
-    calls = ""
-    if selects:
-        calls += ".select_related({})".format(", ".join(f'"{p}"' for p in dict.fromkeys(selects)))
-    if prefetches:
-        calls += ".prefetch_related({})".format(", ".join(f'"{p}"' for p in prefetches))
     name = root_label.rsplit(".", 1)[-1]
+    anchor = f"{name}.objects"
+    line = without_comment(origin.code) if origin is not None and anchor in origin.code else None
+    calls = ""
+    for method, wanted in (("select_related", selects), ("prefetch_related", prefetches)):
+        if not wanted:
+            continue
+        merged = _merge(line, method, wanted) if line is not None else None
+        if merged is not None:
+            line = merged  # the line's own call now names the paths too
+        else:
+            calls += ".{}({})".format(method, ", ".join(f'"{p}"' for p in dict.fromkeys(wanted)))
+    if line is not None and origin is not None:
+        origin = CallSite(origin.path, origin.line, origin.function, line, origin.kind)
     return EagerFix(
-        code=splice(origin, f"{name}.objects", calls) or f"{name}.objects{calls}",
+        code=splice(origin, anchor, calls) or f"{anchor}{calls}",
         select_related=tuple(dict.fromkeys(selects)),
         prefetch_related=tuple(prefetches),
         extra_queries=extra,
     )
+
+
+def _merge(line: str, method: str, paths: list[str]) -> str | None:
+    """``line`` with ``paths`` added to its one ``.method("a", ...)`` call of plain strings."""
+    calls = list(re.finditer(rf"\.{method}\(([^()]*)\)", line))
+    if len(calls) != 1:
+        return None
+    try:
+        given = ast.literal_eval(f"[{calls[0][1]}]")
+    except (ValueError, SyntaxError):
+        return None
+    if not given or not all(isinstance(p, str) for p in given):
+        return None  # select_related() with no names follows every key: leave it be
+    # A longer path loads its prefix too: "category__blog" replaces "category".
+    kept = [p for p in given if not any(n.startswith(p + "__") for n in paths)]
+    names = ", ".join(f'"{p}"' for p in dict.fromkeys([*kept, *paths]))
+    return line[: calls[0].start()] + f".{method}({names})" + line[calls[0].end() :]
 
 
 def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:

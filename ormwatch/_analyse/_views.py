@@ -10,12 +10,13 @@ for the line that builds ``Model.objects``.
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ormwatch._frames import _callsite
+from ormwatch._frames import _callsite, _view
 from ormwatch._query import CallSite
 
 
@@ -27,6 +28,8 @@ def builder(view: Any, model_name: str) -> CallSite | None:
     cls = view if isinstance(view, type) else None
     if cls is None:
         return _in_function(inspect.unwrap(view), anchor, None) if callable(view) else None
+    if is_admin(cls):
+        return admin_line(cls, prefetch=False)
     for klass in cls.__mro__:
         own = vars(klass)
         if not any(name in own for name in ("get_queryset", "queryset", "model")):
@@ -37,6 +40,49 @@ def builder(view: Any, model_name: str) -> CallSite | None:
             return _in_function(own["get_queryset"], anchor, "return")
         return _attribute(klass, "queryset" if "queryset" in own else "model")
     return None
+
+
+def is_admin(view: Any) -> bool:
+    """Whether ``view`` is a ``ModelAdmin`` class (without importing the admin)."""
+    return isinstance(view, type) and any(
+        k.__name__ == "BaseModelAdmin" and k.__module__ == "django.contrib.admin.options"
+        for k in view.__mro__
+    )
+
+
+def admin_fix(
+    origin: CallSite | None, selects: tuple[str, ...], prefetches: tuple[str, ...]
+) -> str:
+    """What a ``ModelAdmin`` writes to load relations with its changelist's rows."""
+    if prefetches:
+        chain = ".prefetch_related({})".format(", ".join(f'"{p}"' for p in prefetches))
+        if selects:
+            chain = ".select_related({})".format(", ".join(f'"{p}"' for p in selects)) + chain
+        return f"def get_queryset(self, request):\n    return super().get_queryset(request){chain}"
+    paths = list(selects)
+    code = origin.code if origin is not None else ""
+    if code.startswith("list_select_related"):
+        try:
+            kept = ast.literal_eval(code.split("=", 1)[1].strip())
+        except (ValueError, SyntaxError, IndexError):
+            kept = ()
+        if isinstance(kept, (list, tuple)):
+            paths = [*(str(p) for p in kept if str(p) not in paths), *paths]
+    return "list_select_related = [{}]".format(", ".join(f'"{p}"' for p in paths))
+
+
+def admin_line(cls: type, prefetch: bool) -> CallSite | None:
+    """Where a ``ModelAdmin`` loads its rows' relations: ``list_select_related``
+    (joins only), else its ``get_queryset()``, else the class line."""
+    for klass in cls.__mro__:
+        if not _callsite.is_user_file(getattr(inspect.getmodule(klass), "__file__", "") or ""):
+            continue
+        own = vars(klass)
+        if "list_select_related" in own and not prefetch:
+            return _attribute(klass, "list_select_related")
+        if "get_queryset" in own:
+            return _in_function(own["get_queryset"], "get_queryset(", "return")
+    return _view.site(cls)
 
 
 def _in_function(function: Any, anchor: str, fallback: str | None) -> CallSite | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._analysis import Analysis, ran_by_library
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 from ormwatch._report import Finding
@@ -33,8 +33,8 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     for query in analysis.queries:
         if query.index in analysis.claimed or query.is_transaction:
             continue
-        if query.orm.kind == "write" or query.call_site is None:
-            continue
+        if query.orm.kind == "write" or query.call_site is None or ran_by_library(query):
+            continue  # (library code inside a view: no line of the user's runs it twice)
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
         real = _same(query.params) if query.params_key is None else query.params_key

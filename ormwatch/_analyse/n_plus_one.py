@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _fix
+from ormwatch._analyse import _fix, _views
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -87,7 +87,10 @@ def _finding(
     assert relation is not None
     queries = sorted((q for k in family for q in groups[k]), key=lambda q: q.index)
     loader = analysis.loader(first)
-    name = relation.model.rsplit(".", 1)[-1]
+    # Instances a select_related() produced: the fix extends the loader's path.
+    prefix = analysis.loader_path(first) if first.orm.kind != "deferred_load" else ""
+    root_model = loader.orm.model if prefix and loader and loader.orm.model else relation.model
+    name = root_model.rsplit(".", 1)[-1]
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
@@ -100,11 +103,16 @@ def _finding(
     else:
         # One path per leaf of the family: post.category.blog -> "category__blog".
         paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
-        eager = _fix.eager(relation.model, paths, origin)
+        paths = [f"{prefix}__{p}" if prefix else p for p in paths]
+        eager = _fix.eager(root_model, paths, origin)
         fix = eager.code if eager else None
+        if eager and loader is not None and _views.is_admin(loader.view):
+            if eager.prefetch_related:  # a get_queryset() override, not list_select_related
+                origin = _views.admin_line(loader.view, prefetch=True) or origin
+            fix = _views.admin_fix(origin, eager.select_related, eager.prefetch_related)
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
-        what = " and ".join(f"{relation.model}.{p}" for p in paths)
+        what = " and ".join(f"{root_model}.{p}" for p in paths)
     if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load":
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (

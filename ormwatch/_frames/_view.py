@@ -44,10 +44,16 @@ def _plain(callback: Any) -> Any:
     view_class = getattr(callback, "view_class", None)
     if isinstance(view_class, type):
         return view_class
-    try:
-        return inspect.unwrap(callback)
-    except ValueError:  # a __wrapped__ cycle
-        return callback
+    view = callback
+    for _ in range(50):  # inspect.unwrap(), stopping at a bound method
+        owner = getattr(view, "__self__", None)
+        if inspect.ismethod(view) and owner is not None and not isinstance(owner, type):
+            return type(owner)  # a ModelAdmin's changelist_view: the user's ModelAdmin
+        inner = getattr(view, "__wrapped__", None)
+        if inner is None:
+            break
+        view = inner
+    return view
 
 
 def site(view: Any) -> CallSite | None:

@@ -1,0 +1,44 @@
+"""The admin of tests/test_admin.py: changelists whose columns load relations."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tests.testapp.models import Category, Post
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "blog_name")
+
+    @admin.display(description="Blog")
+    def blog_name(self, post: Post) -> str:
+        return post.category.blog.name
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "blog_name", "post_titles")
+    list_select_related = ["blog"]
+
+    @admin.display(description="Blog")
+    def blog_name(self, category: Category) -> str:
+        return category.blog.name
+
+    @admin.display(description="Posts")
+    def post_titles(self, category: Category) -> str:
+        return ", ".join(post.title for post in category.post.all())
+
+
+# A second site, for a second admin of Post.
+other_site = admin.AdminSite(name="other")
+
+
+@admin.register(Post, site=other_site)
+class PostWithCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "blog_name")
+    list_select_related = ("category",)
+
+    @admin.display(description="Blog")
+    def blog_name(self, post: Post) -> str:
+        return post.category.blog.name  # other_site
