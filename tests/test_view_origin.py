@@ -201,12 +201,12 @@ def test_under_a_server_no_user_frame_is_needed_outside_the_view(
     blog_data: list[Post], library: None
 ) -> None:
     # As under gunicorn: the request is served on a thread whose stack holds
-    # nothing of the user's but the view (no test function either: the target
-    # is Context.run, which is C).
+    # nothing of the user's but the view (Context.run is C; serve() is marked
+    # as library code with the rest of serializing.py).
     import threading
     from contextvars import copy_context
 
-    from django.core.handlers.wsgi import WSGIHandler
+    from tests.testapp.serializing import serve
 
     environ = RequestFactory().get("/api/posts/").environ
     statuses: list[str] = []
@@ -215,9 +215,7 @@ def test_under_a_server_no_user_frame_is_needed_outside_the_view(
         statuses.append(status)
 
     with ormwatch.watch() as report:
-        thread = threading.Thread(
-            target=copy_context().run, args=(WSGIHandler(), environ, start_response)
-        )
+        thread = threading.Thread(target=copy_context().run, args=(serve, environ, start_response))
         thread.start()
         thread.join()
     assert statuses == ["200 OK"]

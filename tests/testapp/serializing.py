@@ -42,3 +42,21 @@ def _posts() -> Any:
 
 # A view that is library code itself (as an admin or a third-party app's view).
 serializing_view = SerializingListView.as_view(queryset=_posts(), fields=("category.name",))
+
+
+def serve(environ: dict[str, Any], start_response: Any) -> bytes:
+    """Serve one request the way a WSGI server's worker thread does, then close
+    the thread's connections (tests/test_view_origin.py: nothing of the user's
+    is on this stack)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from tests.conftest import close_thread_connections
+
+    try:
+        response = WSGIHandler()(environ, start_response)
+        try:
+            return b"".join(response)
+        finally:
+            response.close()
+    finally:
+        close_thread_connections()
