@@ -5,7 +5,8 @@ view has returned: the template line that runs the queries is known, but no
 frame says where the queryset came from. The view's class does: the first of
 its own classes (not Django's) that defines ``get_queryset()``, ``queryset``
 or ``model``. A function view that returned a ``TemplateResponse`` is searched
-for the line that builds ``Model.objects``.
+for the line that builds ``Model.objects``. A ``ModelAdmin``'s rows are loaded
+by its ``list_select_related`` or ``get_queryset()``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def builder(view: Any, model_name: str) -> CallSite | None:
         return None
     anchor = f"{model_name}.objects"
     cls = view if isinstance(view, type) else None
-    if cls is None:
-        return _in_function(inspect.unwrap(view), anchor, None) if callable(view) else None
+    if cls is None:  # a function view, already unwrapped by _frames._view
+        return _in_function(view, anchor, None) if callable(view) else None
     if is_admin(cls):
         return admin_line(cls, prefetch=False)
     for klass in cls.__mro__:
