@@ -225,6 +225,44 @@ def test_the_orm_worker_thread_under_asgi_is_recorded_with_the_awaiting_line() -
     assert second.orm.method == "count"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_awaiting_line_is_found_when_the_worker_starts_first(blog_data: list[Post]) -> None:
+    # Under contention the worker thread can run the ORM before the coroutine
+    # has reached its await (asgiref submits, then awaits): the site must still
+    # be the coroutine's line, not the blocked sync caller's. Eight threads and
+    # a tiny switch interval made about one statement in 200 miss before.
+    import sys
+    import threading
+    from collections import Counter
+    from contextvars import copy_context
+
+    async def awaiting() -> None:
+        for _ in range(150):
+            await Post.objects.filter(pk=blog_data[0].pk).afirst()
+
+    def caller() -> None:
+        try:
+            async_to_sync(awaiting)()
+        finally:
+            close_thread_connections()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        with ormwatch.watch() as report:
+            threads = [
+                threading.Thread(target=copy_context().run, args=(caller,)) for _ in range(8)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    functions = Counter(q.call_site.function if q.call_site else None for q in report.queries)
+    assert functions == {awaiting.__qualname__: 1200}
+
+
 @pytest.mark.django_db
 def test_library_paths_take_single_files(settings: object) -> None:
     from tests import scenarios
