@@ -10,24 +10,28 @@ resume until this thread returns.
 
 The worker can start before the coroutine has suspended: ``SyncToAsync.__call__``
 submits the work, then awaits it, and under contention the worker runs first.
-Until the ``await``, the coroutine chain has no ``cr_await`` to follow. A miss
-is retried, after yielding the GIL, only while that ``__call__`` is verifiably
-still running on the loop's thread; any other miss returns at once.
+Until the ``await`` has travelled up to the task, the running part of the chain
+has no ``cr_await`` to follow. A miss is searched again: at once if the loop's
+thread is seen running no coroutine code (the step has ended, so the task has
+suspended), after yielding the GIL while it still is (a task mid-step, maybe
+ours); never when the loop holds more tasks than are searched.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import sys
 import time
 from types import CodeType, FrameType
 from typing import Any
 
 _MAX_TASKS = 500
-# Pauses before each retry while the coroutine has not yet suspended: the first
-# ones only yield the GIL; 26 ms in all for a loop thread starved of CPU.
-_RETRY_PAUSES = (0.0, 0.0, 0.0, 0.0005, 0.001, 0.002, 0.005, 0.0075, 0.01)
+_ASYNC_CODE = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
+# Pauses before each retry while the loop is mid-step: the first ones only yield
+# the GIL; 10 ms in all, for a loop thread starved of CPU.
+_RETRY_PAUSES = (0.0, 0.0, 0.0, 0.0005, 0.001, 0.002, 0.003, 0.0035)
 _call_code: CodeType | None = None
 
 
@@ -46,36 +50,42 @@ def awaiting_frames(thread_handler: FrameType) -> list[FrameType]:
     call = _sync_to_async_call()
     if owner is None or loop is None or call is None:
         return []
-    found = _awaiting(loop, call, owner)
+    found, searched_all = _awaiting(loop, call, owner)
     for pause in _RETRY_PAUSES:
-        if found is not None or not _still_running(loop, call, owner):
+        if found is not None or not searched_all:
             break
-        time.sleep(pause)  # let the loop's thread reach its await
-        found = _awaiting(loop, call, owner)
+        busy = _mid_step(loop)
+        if busy:
+            time.sleep(pause)  # let the loop's thread finish suspending the task
+        found, searched_all = _awaiting(loop, call, owner)
+        if not busy:
+            break  # seen idle, so the task had suspended: that search was final
     return found or []
 
 
-def _still_running(loop: Any, call: CodeType, owner: Any) -> bool:
-    """Whether ``owner``'s ``__call__`` is executing on the loop's thread right now."""
+def _mid_step(loop: Any) -> bool:
+    """Whether the loop's thread is running coroutine code now (a task mid-step,
+    maybe ours, still suspending: its ``await`` travels up frame by frame)."""
     frame = sys._current_frames().get(getattr(loop, "_thread_id", None) or -1)
     while frame is not None:
-        if frame.f_code is call and frame.f_locals.get("self") is owner:
+        if frame.f_code.co_flags & _ASYNC_CODE:
             return True
         frame = frame.f_back
     return False
 
 
-def _awaiting(loop: Any, call: CodeType, owner: Any) -> list[FrameType] | None:
+def _awaiting(loop: Any, call: CodeType, owner: Any) -> tuple[list[FrameType] | None, bool]:
+    """The frames awaiting ``owner``, and whether every task was searched."""
     try:
         tasks = list(asyncio.all_tasks(loop))
-    except RuntimeError:  # the task set changed while we copied it
-        return None
+    except RuntimeError:  # the task set changed while we copied it: try again
+        return None, True
     for task in tasks[:_MAX_TASKS]:
         frames = _chain(task.get_coro())
         for index, frame in enumerate(frames):
             if frame.f_code is call and frame.f_locals.get("self") is owner:
-                return frames[:index][::-1]
-    return None
+                return frames[:index][::-1], True
+    return None, len(tasks) <= _MAX_TASKS
 
 
 def _chain(awaitable: Any) -> list[FrameType]:
