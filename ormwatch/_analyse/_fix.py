@@ -7,7 +7,6 @@ queryset (``Post.objects...``), the fix is that line with the call spliced in.
 
 from __future__ import annotations
 
-import ast
 import io
 import linecache
 import re
@@ -15,6 +14,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any
 
+from ormwatch._analyse import _chain, _source
 from ormwatch._frames import _relations
 from ormwatch._query import CallSite
 
@@ -73,41 +73,55 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
     selects = [p for p in selects if not any(o.startswith(p + "__") for o in selects)]
     name = root_label.rsplit(".", 1)[-1]
     anchor = f"{name}.objects"
-    line = without_comment(origin.code) if origin is not None and anchor in origin.code else None
-    calls = ""
-    for method, wanted in (("select_related", selects), ("prefetch_related", prefetches)):
-        if not wanted:
-            continue
-        merged = _merge(line, method, wanted) if line is not None else None
-        if merged is not None:
-            line = merged  # the line's own call now names the paths too
-        else:
-            calls += ".{}({})".format(method, ", ".join(f'"{p}"' for p in dict.fromkeys(wanted)))
-    if line is not None and origin is not None:
-        origin = CallSite(origin.path, origin.line, origin.function, line, origin.kind)
+    wanted = {"select_related": list(dict.fromkeys(selects)), "prefetch_related": prefetches}
+    code = _extended(origin, name, wanted)
+    if code is None:
+        calls = "".join(f".{method}({_names(paths)})" for method, paths in wanted.items() if paths)
+        code = splice(origin, anchor, calls) or f"{anchor}{calls}"
     return EagerFix(
-        code=splice(origin, anchor, calls) or f"{anchor}{calls}",
+        code=code,
         select_related=tuple(dict.fromkeys(selects)),
         prefetch_related=tuple(prefetches),
         extra_queries=extra,
     )
 
 
-def _merge(line: str, method: str, paths: list[str]) -> str | None:
-    """``line`` with ``paths`` added to its one ``.method("a", ...)`` call of plain strings."""
-    calls = list(re.finditer(rf"\.{method}\(([^()]*)\)", line))
-    if len(calls) != 1:
+def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) -> str | None:
+    """The origin's line with ``wanted`` paths added to its chain's own calls.
+
+    Only when the chain already has a call of plain strings to extend: a
+    longer path loads its prefix too, so ``"category__blog"`` replaces
+    ``"category"``. The calls it lacks go right after ``objects``.
+    """
+    if origin is None or not any(f".{m}(" in origin.code for m, p in wanted.items() if p):
+        return None  # nothing to extend: no need to parse the source
+    chain = _chain.queryset_at(origin, name)
+    if chain is None:
         return None
-    try:
-        given = ast.literal_eval(f"[{calls[0][1]}]")
-    except (ValueError, SyntaxError):
+    extended = False
+    added: list[_chain.Link] = []
+    for method, paths in wanted.items():
+        if not paths:
+            continue
+        calls = chain.calls(method)
+        args = (calls[0].args or []) if len(calls) == 1 else []
+        values = [_source.literal(v) if k is None else None for k, v in args]
+        given = [p for p in values if isinstance(p, str)]
+        # select_related() with no names follows every key: leave it be.
+        if given and len(given) == len(values):
+            kept = [p for p in given if not any(n.startswith(f"{p}__") for n in paths)]
+            calls[0].args = [(None, _names([*kept, *paths]))]
+            extended = True
+        else:
+            added.append(_chain.Link(method, [(None, _names(paths))]))
+    if not extended:
         return None
-    if not given or not all(isinstance(p, str) for p in given):
-        return None  # select_related() with no names follows every key: leave it be
-    # A longer path loads its prefix too: "category__blog" replaces "category".
-    kept = [p for p in given if not any(n.startswith(p + "__") for n in paths)]
-    names = ", ".join(f'"{p}"' for p in dict.fromkeys([*kept, *paths]))
-    return line[: calls[0].start()] + f".{method}({names})" + line[calls[0].end() :]
+    chain.links[1:1] = added
+    return chain.in_line(origin.line)
+
+
+def _names(paths: list[str]) -> str:
+    return ", ".join(f'"{p}"' for p in dict.fromkeys(paths))
 
 
 def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:
