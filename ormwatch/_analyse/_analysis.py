@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ormwatch._analyse import _fix, _views
 from ormwatch._conf import Settings
+from ormwatch._frames import _view
 from ormwatch._query import CallSite, Query
 
 # Methods whose result is model instances (so later lazy loads hang off them).
@@ -109,14 +110,8 @@ def code_site(query: Query | None) -> CallSite | None:
 
 
 def ran_by_library(query: Query) -> bool:
-    """Library code inside a view ran ``query``: its only site is the view's definition."""
-    site = query.call_site
-    return (
-        query.view is not None
-        and site is not None
-        and query.stack == (site,)
-        and site.code.startswith(("class ", "def ", "async def "))
-    )
+    """Library code inside a view ran ``query``: its call site is the view's definition."""
+    return query.view is not None and query.call_site == _view.site(query.view)
 
 
 def builder_site(query: Query | None, model_name: str) -> CallSite | None:

@@ -12,9 +12,7 @@ by its ``list_select_related`` or ``get_queryset()``.
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
-from collections.abc import Callable
 from typing import Any
 
 from ormwatch._frames import _callsite, _view
@@ -31,11 +29,9 @@ def builder(view: Any, model_name: str) -> CallSite | None:
         return _in_function(view, anchor, None) if callable(view) else None
     if is_admin(cls):
         return admin_line(cls, prefetch=False)
-    for klass in cls.__mro__:
+    for klass in _own_classes(cls):
         own = vars(klass)
         if not any(name in own for name in ("get_queryset", "queryset", "model")):
-            continue
-        if not _callsite.is_user_file(getattr(inspect.getmodule(klass), "__file__", "") or ""):
             continue
         if "get_queryset" in own:
             return _in_function(own["get_queryset"], anchor, "return")
@@ -75,9 +71,7 @@ def admin_fix(
 def admin_line(cls: type, prefetch: bool) -> CallSite | None:
     """Where a ``ModelAdmin`` loads its rows' relations: ``list_select_related``
     (joins only), else its ``get_queryset()``, else the class line."""
-    for klass in cls.__mro__:
-        if not _callsite.is_user_file(getattr(inspect.getmodule(klass), "__file__", "") or ""):
-            continue
+    for klass in _own_classes(cls):
         own = vars(klass)
         if "list_select_related" in own and not prefetch:
             return _attribute(klass, "list_select_related")
@@ -87,41 +81,23 @@ def admin_line(cls: type, prefetch: bool) -> CallSite | None:
 
 
 def _in_function(function: Any, anchor: str, fallback: str | None) -> CallSite | None:
-    source = _source(function)
-    if source is None:
-        return None
-    found = _line(source, lambda line: anchor in line)
-    if found is None and fallback is not None:
-        found = _line(source, lambda line: line.startswith(f"{fallback} "))
-    return found
+    found = _view.source(function)
+    line = _view.first_line(found, lambda line: anchor in line)
+    if line is None and fallback is not None:
+        line = _view.first_line(found, lambda line: line.startswith(f"{fallback} "))
+    return line
 
 
 def _attribute(klass: type, name: str) -> CallSite | None:
-    source = _source(klass)
-    if source is None:
-        return None
-    return _line(source, lambda line: line.startswith((f"{name} =", f"{name}:")))
+    return _view.first_line(
+        _view.source(klass), lambda line: line.startswith((f"{name} =", f"{name}:"))
+    )
 
 
-def _line(
-    source: tuple[str, int, tuple[str, ...], str], match: Callable[[str], bool]
-) -> CallSite | None:
-    path, first, text, name = source
-    for offset, raw in enumerate(text):
-        line = raw.strip()
-        if match(line):
-            return CallSite(path, first + offset, name, line, "python")
-    return None
-
-
-@functools.lru_cache(maxsize=256)
-def _source(obj: Any) -> tuple[str, int, tuple[str, ...], str] | None:
-    # Cached per function or class: both live as long as the process.
-    try:
-        text, first = inspect.getsourcelines(obj)
-        path = inspect.getsourcefile(obj)
-    except (OSError, TypeError):
-        return None
-    if path is None:
-        return None
-    return path, first, tuple(text), getattr(obj, "__qualname__", getattr(obj, "__name__", "?"))
+def _own_classes(cls: type) -> list[type]:
+    """``cls`` and its bases that are the user's code, not Django's or a library's."""
+    return [
+        klass
+        for klass in cls.__mro__
+        if _callsite.is_user_file(getattr(inspect.getmodule(klass), "__file__", "") or "")
+    ]

@@ -100,28 +100,27 @@ def code_kind(code: CodeType, frame: FrameType) -> int:
 
 
 def _classify(code: CodeType, frame: FrameType) -> int:
-    filename = code.co_filename
+    placed = _placed(code.co_filename)
+    if placed is not None:
+        return placed
+    # Jinja2 compiles templates to Python code whose filename is the template.
+    return JINJA2 if "__jinja_template__" in frame.f_globals else USER
+
+
+def is_user_file(filename: str) -> bool:
+    """Whether a Python file is the user's code, by the same rules as frames."""
+    return _placed(filename) != LIBRARY
+
+
+def _placed(filename: str) -> int | None:
+    """USER or LIBRARY by the path prefixes, None for a file neither claims."""
     if not filename or filename.startswith("<"):
         return LIBRARY
     library, user = _library_prefixes()
     path = os.path.realpath(filename)
     if path.startswith(user):
         return USER
-    if path.startswith(library):
-        return LIBRARY
-    # Jinja2 compiles templates to Python code whose filename is the template.
-    if "__jinja_template__" in frame.f_globals:
-        return JINJA2
-    return USER
-
-
-def is_user_file(filename: str) -> bool:
-    """Whether a Python file is the user's code, by the same rules as frames."""
-    if not filename or filename.startswith("<"):
-        return False
-    library, user = _library_prefixes()
-    path = os.path.realpath(filename)
-    return path.startswith(user) or not path.startswith(library)
+    return LIBRARY if path.startswith(library) else None
 
 
 def python_site(frame: FrameType) -> CallSite:

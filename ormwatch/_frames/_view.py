@@ -10,15 +10,14 @@ resolved view. The view then stands in as the call site, and
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
 from ormwatch._frames import _callsite
 from ormwatch._query import CallSite
-
-MAX_SITES = 1024  # views of one process: a few hundred at most
-_sites: dict[Any, CallSite | None] = {}
 
 
 def of_response(frame: FrameType) -> Any:
@@ -61,32 +60,53 @@ def site(view: Any) -> CallSite | None:
     if view is None:
         return None
     try:
-        return _sites[view]
-    except KeyError:
-        pass
+        return _definition(view)
     except TypeError:  # unhashable: not a function or a class
         return None
-    found = _definition(view)
-    if len(_sites) < MAX_SITES:
-        _sites[view] = found
-    return found
 
 
 def clear() -> None:
-    _sites.clear()
+    """Forget the sites: which files are the user's depends on the settings."""
+    _definition.cache_clear()
 
 
-def _definition(view: Any) -> CallSite | None:
+Source = tuple[str, int, tuple[str, ...], str]  # path, first line, lines, qualified name
+
+
+@functools.lru_cache(maxsize=256)
+def source(obj: Any) -> Source | None:
+    """The source of a function or class. Cached: both live as long as the process."""
     try:
-        lines, first = inspect.getsourcelines(view)
-        path = inspect.getsourcefile(view)
+        text, first = inspect.getsourcelines(obj)
+        path = inspect.getsourcefile(obj)
     except (OSError, TypeError):
         return None
-    if path is None or not _callsite.is_user_file(path):
+    if path is None:
         return None
-    name = str(getattr(view, "__qualname__", getattr(view, "__name__", "?")))
-    for offset, line in enumerate(lines):  # past any decorators
-        code = line.strip()
-        if code.startswith(("class ", "def ", "async def ")):
-            return CallSite(path, first + offset, name, code, "python")
+    return (
+        path,
+        first,
+        tuple(text),
+        str(getattr(obj, "__qualname__", getattr(obj, "__name__", "?"))),
+    )
+
+
+def first_line(found: Source | None, match: Callable[[str], bool]) -> CallSite | None:
+    """The first line of ``found`` that ``match`` accepts (stripped), as a CallSite."""
+    if found is None:
+        return None
+    path, first, text, name = found
+    for offset, raw in enumerate(text):
+        line = raw.strip()
+        if match(line):
+            return CallSite(path, first + offset, name, line, "python")
     return None
+
+
+@functools.lru_cache(maxsize=1024)  # views of one process: a few hundred at most
+def _definition(view: Any) -> CallSite | None:
+    found = source(view)
+    if found is None or not _callsite.is_user_file(found[0]):
+        return None
+    # Past any decorators.
+    return first_line(found, lambda line: line.startswith(("class ", "def ", "async def ")))
