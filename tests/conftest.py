@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,17 @@ def close_thread_connections() -> None:
                 connection.connection = None
         else:
             connection.close()
+
+
+def pytester_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment of a pytester subprocess running this suite's settings.
+
+    On SQLite always: it must never touch the parent run's test databases. And
+    without the parent's xdist variables, when this suite itself runs under
+    xdist, so that the inner run does not take itself for that worker.
+    """
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)

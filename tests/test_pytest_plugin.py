@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import pytester_environment
 from tests.test_panel_escaping import Elements
-
-ROOT = Path(__file__).resolve().parent.parent
 
 MODULE = """
 import pytest
@@ -35,10 +33,7 @@ def test_clean(seeded):
 
 @pytest.fixture
 def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    # The subprocess must never touch the parent run's test databases.
-    monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
+    pytester_environment(monkeypatch)
 
     def run(*args: str, module: str = MODULE) -> pytest.RunResult:
         pytester.makepyfile(test_module=module)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import pytester_environment
 
 # The runs under test always use SQLite (see the fixture below): on the other
 # databases' suites this module would only repeat the same 20 seconds.
@@ -102,13 +101,7 @@ TIMING = re.compile(r"\d+(\.\d+)? ms")
 
 @pytest.fixture
 def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    # When this suite itself runs under xdist, its worker's variables would make
-    # the inner controller log itself as that worker.
-    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ORMWATCH_TEST_DB", "sqlite")
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
+    pytester_environment(monkeypatch)
     pytester.makepyfile(test_first=FIRST, test_second=SECOND, conftest=CONFTEST, helpers=HELPERS)
 
     def run(*args: str) -> pytest.RunResult:
