@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -134,3 +135,9 @@ class Report:
             "queries": [q.to_dict() for q in self.queries],
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def failing_findings(findings: Iterable[Finding], kinds: Iterable[str] = ()) -> list[Finding]:
+    """The findings that fail a test or a request: of ``kinds`` when given, never ``info`` ones."""
+    wanted = {str(k) for k in kinds}
+    return [f for f in findings if not f.informational and (not wanted or f.kind in wanted)]

@@ -11,12 +11,7 @@ from contextlib import AbstractContextManager, contextmanager
 from ormwatch._format import block
 from ormwatch._query import Query
 from ormwatch._record import watch
-from ormwatch._report import Finding, Report
-
-
-def failing_findings(findings: Iterable[Finding], kinds: Sequence[str] = ()) -> list[Finding]:
-    wanted = {str(k) for k in kinds}
-    return [f for f in findings if not f.informational and (not wanted or f.kind in wanted)]
+from ormwatch._report import Finding, Report, failing_findings
 
 
 def findings_message(findings: Sequence[Finding], verbose: bool = False) -> str:

@@ -21,7 +21,7 @@ from ormwatch import _conf, _failsafe
 from ormwatch._errors import OrmWatchError
 from ormwatch._log import log_report
 from ormwatch._record import request_scope
-from ormwatch._report import Report
+from ormwatch._report import Report, failing_findings
 
 __all__ = ["OrmWatchMiddleware"]
 
@@ -80,11 +80,6 @@ class OrmWatchMiddleware:
         except Exception as exc:  # fail-open: a tracing problem never breaks the page
             _failsafe.swallow("adding findings to the OpenTelemetry span", exc)
         if settings.raise_kinds is not None:
-            raising = [
-                f
-                for f in findings
-                if not f.informational
-                and (not settings.raise_kinds or f.kind in settings.raise_kinds)
-            ]
+            raising = failing_findings(findings, settings.raise_kinds)
             if raising:
                 raise OrmWatchError(raising)

@@ -105,7 +105,8 @@ DEBUG_TOOLBAR_PANELS = [
 ]
 
 # ormwatch records every request while DEBUG is on; its middleware logs one
-# WARNING per finding and an INFO summary per request to the "ormwatch" logger.
+# WARNING per finding (INFO for an info finding) and an INFO summary per request
+# to the "ormwatch" logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -41,7 +41,8 @@ class OrmWatchFixture:
 
     def assert_clean(self, *kinds: str) -> None:
         """Fail the test if it has findings (of ``kinds``, when given)."""
-        from ormwatch._testing import failing_findings, findings_message
+        from ormwatch._report import failing_findings
+        from ormwatch._testing import findings_message
 
         failing = failing_findings(self.findings, kinds)
         if failing:

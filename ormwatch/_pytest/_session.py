@@ -70,6 +70,7 @@ class OrmWatchSession:
         return result
 
     def _check(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> None:
+        from ormwatch._report import failing_findings
         from ormwatch._testing import counted, findings_message, max_queries_message
 
         allowed = {str(k) for k in (marker.kwargs.get("allow", ()) if marker else ())}
@@ -89,7 +90,7 @@ class OrmWatchSession:
                 pytest.fail(
                     max_queries_message(limit, queries, self.options.verbose), pytrace=False
                 )
-        failing = [f for f in new if not f.informational]
+        failing = failing_findings(new)
         if self.options.mode == "fail" and failing and not self.options.update_baseline:
             pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
 
