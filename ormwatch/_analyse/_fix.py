@@ -11,6 +11,7 @@ import io
 import linecache
 import re
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,7 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
     wanted = {"select_related": list(dict.fromkeys(selects)), "prefetch_related": prefetches}
     code = _extended(origin, name, wanted)
     if code is None:
-        calls = "".join(f".{method}({_names(paths)})" for method, paths in wanted.items() if paths)
+        calls = "".join(f".{method}({quoted(paths)})" for method, paths in wanted.items() if paths)
         code = splice(origin, anchor, calls) or f"{anchor}{calls}"
     return EagerFix(
         code=code,
@@ -110,17 +111,18 @@ def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) 
         # select_related() with no names follows every key: leave it be.
         if given and len(given) == len(values):
             kept = [p for p in given if not any(n.startswith(f"{p}__") for n in paths)]
-            calls[0].args = [(None, _names([*kept, *paths]))]
+            calls[0].args = [(None, quoted([*kept, *paths]))]
             extended = True
         else:
-            added.append(_chain.Link(method, [(None, _names(paths))]))
+            added.append(_chain.Link(method, [(None, quoted(paths))]))
     if not extended:
         return None
     chain.links[1:1] = added
     return chain.in_line(origin.line)
 
 
-def _names(paths: list[str]) -> str:
+def quoted(paths: Iterable[str]) -> str:
+    """``"a", "b"``: lookup paths as the arguments of a call, each once."""
     return ", ".join(f'"{p}"' for p in dict.fromkeys(paths))
 
 

@@ -11,10 +11,10 @@ by its ``list_select_related`` or ``get_queryset()``.
 
 from __future__ import annotations
 
-import ast
 import inspect
 from typing import Any
 
+from ormwatch._analyse import _fix, _source
 from ormwatch._frames import _callsite, _view
 from ormwatch._query import CallSite
 
@@ -28,7 +28,7 @@ def builder(view: Any, model_name: str) -> CallSite | None:
     if cls is None:  # a function view, already unwrapped by _frames._view
         return _in_function(view, anchor, None) if callable(view) else None
     if is_admin(cls):
-        return admin_line(cls, prefetch=False)
+        return _admin_line(cls, prefetch=False)
     for klass in _own_classes(cls):
         own = vars(klass)
         if not any(name in own for name in ("get_queryset", "queryset", "model")):
@@ -48,27 +48,28 @@ def is_admin(view: Any) -> bool:
 
 
 def admin_fix(
-    origin: CallSite | None, selects: tuple[str, ...], prefetches: tuple[str, ...]
-) -> str:
-    """What a ``ModelAdmin`` writes to load relations with its changelist's rows."""
+    cls: type, selects: tuple[str, ...], prefetches: tuple[str, ...]
+) -> tuple[CallSite | None, str]:
+    """Where and what a ``ModelAdmin`` writes to load relations with its changelist's rows."""
+    origin = _admin_line(cls, prefetch=bool(prefetches))
     if prefetches:
-        chain = ".prefetch_related({})".format(", ".join(f'"{p}"' for p in prefetches))
+        chain = f".prefetch_related({_fix.quoted(prefetches)})"
         if selects:
-            chain = ".select_related({})".format(", ".join(f'"{p}"' for p in selects)) + chain
-        return f"def get_queryset(self, request):\n    return super().get_queryset(request){chain}"
+            chain = f".select_related({_fix.quoted(selects)})" + chain
+        return (
+            origin,
+            f"def get_queryset(self, request):\n    return super().get_queryset(request){chain}",
+        )
     paths = list(selects)
     code = origin.code if origin is not None else ""
-    if code.startswith("list_select_related"):
-        try:
-            kept = ast.literal_eval(code.split("=", 1)[1].strip())
-        except (ValueError, SyntaxError, IndexError):
-            kept = ()
+    if code.startswith("list_select_related") and "=" in code:
+        kept = _source.literal(code.split("=", 1)[1].strip())
         if isinstance(kept, (list, tuple)):
             paths = [*(str(p) for p in kept if str(p) not in paths), *paths]
-    return "list_select_related = [{}]".format(", ".join(f'"{p}"' for p in paths))
+    return origin, f"list_select_related = [{_fix.quoted(paths)}]"
 
 
-def admin_line(cls: type, prefetch: bool) -> CallSite | None:
+def _admin_line(cls: type, prefetch: bool) -> CallSite | None:
     """Where a ``ModelAdmin`` loads its rows' relations: ``list_select_related``
     (joins only), else its ``get_queryset()``, else the class line."""
     for klass in _own_classes(cls):

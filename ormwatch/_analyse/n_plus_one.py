@@ -107,9 +107,8 @@ def _finding(
         eager = _fix.eager(root_model, paths, origin)
         fix = eager.code if eager else None
         if eager and loader is not None and _views.is_admin(loader.view):
-            if eager.prefetch_related:  # a get_queryset() override, not list_select_related
-                origin = _views.admin_line(loader.view, prefetch=True) or origin
-            fix = _views.admin_fix(origin, eager.select_related, eager.prefetch_related)
+            line, fix = _views.admin_fix(loader.view, eager.select_related, eager.prefetch_related)
+            origin = line or origin
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
