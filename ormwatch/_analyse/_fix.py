@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ormwatch._analyse import _chain, _source
-from ormwatch._frames import _relations
+from ormwatch._frames import _relations, _view
 from ormwatch._query import CallSite
 
 _SINGLE = frozenset({"forward_fk", "forward_o2o", "reverse_o2o"})
@@ -184,7 +184,7 @@ def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> C
     anchor = f"{model_name}.objects"
     if anchor in origin.code:
         return origin
-    if origin.code.startswith(("class ", "def ", "async def ")):
+    if origin.code.startswith(_view.DEFINITIONS):
         return None  # a view as the call site: the lines above are another definition
     for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
         text = linecache.getline(origin.path, line)

@@ -70,6 +70,7 @@ def clear() -> None:
     _definition.cache_clear()
 
 
+DEFINITIONS = ("class ", "def ", "async def ")  # how a definition line starts
 Source = tuple[str, int, tuple[str, ...], str]  # path, first line, lines, qualified name
 
 
@@ -109,4 +110,4 @@ def _definition(view: Any) -> CallSite | None:
     if found is None or not _callsite.is_user_file(found[0]):
         return None
     # Past any decorators.
-    return first_line(found, lambda line: line.startswith(("class ", "def ", "async def ")))
+    return first_line(found, lambda line: line.startswith(DEFINITIONS))
