@@ -1,4 +1,4 @@
-"""repeated_write: the user's own loop of single-row writes, not one library call that wrote rows."""
+"""repeated_write: the user's own loop of single-row writes, not a library call writing rows."""
 
 from __future__ import annotations
 
@@ -89,9 +89,11 @@ def test_a_loop_of_creates_is_one_finding_at_the_loop_not_in_its_handlers(
             Post.objects.create(title=title, category=category)
             line = lineno()
     (finding,) = writes_found(report)
-    assert finding.call_site is not None and finding.call_site.line == line - 1
+    assert finding.call_site is not None
+    assert finding.call_site.line == line - 1
     assert finding.message.startswith("Repeated write: 3 single-row INSERTs of Post from create()")
-    assert finding.fix is not None and "Post.objects.bulk_create(" in finding.fix
+    assert finding.fix is not None
+    assert "Post.objects.bulk_create(" in finding.fix
     # Six UPDATEs of one Blog row from the handler were a "bulk_update" before.
     assert all("Blog" not in f.message for f in writes_found(report))
 
@@ -105,7 +107,8 @@ def test_a_save_loop_is_still_a_repeated_write() -> None:
             book.save()
             line = lineno()
     (finding,) = writes_found(report)
-    assert finding.call_site is not None and finding.call_site.line == line - 1
+    assert finding.call_site is not None
+    assert finding.call_site.line == line - 1
     assert finding.origin == finding.call_site
     assert finding.fix == 'Book.objects.bulk_update(objs, ["title", "author"])'
 
@@ -117,9 +120,11 @@ def test_a_helper_called_in_a_loop_names_the_loop_as_the_origin() -> None:
             writes.rename_blog(blog)
             line = lineno()
     (finding,) = writes_found(report)
-    assert finding.call_site is not None and finding.call_site.path == writes.__file__
+    assert finding.call_site is not None
+    assert finding.call_site.path == writes.__file__
     assert finding.call_site.code == "blog.save()"
-    assert finding.origin is not None and finding.origin.line == line - 1
+    assert finding.origin is not None
+    assert finding.origin.line == line - 1
 
 
 def test_a_delete_loop_counts_the_rows_deleted_not_their_cascade() -> None:

@@ -11,9 +11,9 @@ from ormwatch import _conf, _failsafe, _stack
 from ormwatch._ignore import ignored_kinds
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
 from ormwatch._record import _statements
-from ormwatch._stack import _writer
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
+from ormwatch._stack import _writer
 
 
 class Recording:

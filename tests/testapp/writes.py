@@ -1,4 +1,4 @@
-"""Application code that writes rows: helpers, signal handlers and views for tests/test_repeated_write.py."""
+"""Application code that writes rows (helpers, signal handlers, views) for the write tests."""
 
 from __future__ import annotations
 
