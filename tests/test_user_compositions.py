@@ -51,9 +51,11 @@ WRITTEN: dict[str, Callable[[], object]] = {
             Category.objects.filter(name="modi 00")
         )
     ),
-    "union counted": lambda: Category.objects.filter(post__title="quid 000")
-    .union(Category.objects.filter(blog__name="하수진"))
-    .count(),
+    "union counted": lambda: (
+        Category.objects.filter(post__title="quid 000")
+        .union(Category.objects.filter(blog__name="하수진"))
+        .count()
+    ),
     "RawSQL in the inner queryset": lambda: list(
         Category.objects.filter(
             blog__in=Blog.objects.filter(id__in=RawSQL("SELECT id FROM testapp_blog", []))
@@ -95,9 +97,7 @@ WRITTEN: dict[str, Callable[[], object]] = {
 
 
 @pytest.mark.parametrize("name", list(WRITTEN))
-def test_a_composition_the_user_wrote_is_never_unexpected(
-    name: str, blog_data: list[Post]
-) -> None:
+def test_a_composition_the_user_wrote_is_never_unexpected(name: str, blog_data: list[Post]) -> None:
     found = findings_of(WRITTEN[name])
     assert [f.message for f in found if f.kind.startswith("unexpected_")] == []
 

@@ -1,9 +1,8 @@
 """Fix code for unexpected joins, written over the user's own queryset chain.
 
 Each fix rebuilds the origin's ``Model.objects...`` chain with the filters
-across a relation moved somewhere else (an ``Exists``, a
-``FilteredRelation``), keeping the user's values. When the chain cannot be
-found the fix is the same code with ``...`` for the values.
+across a relation moved into an ``Exists``, keeping the user's values. When
+the chain cannot be found the fix is the same code with ``...`` for the values.
 """
 
 from __future__ import annotations
@@ -43,31 +42,6 @@ def either(
         return f"{rewritten}  # one EXISTS per relation, no join"
     tests = " | ".join(_generic_exists_expr(model, r) for r in relations)
     return f"{outer}.objects.filter({tests})"
-
-
-def filtered_relation(origin: CallSite | None, outer: str, relation: JoinedRelation) -> str:
-    name = f"{relation.path.split('__')[-1]}_matching"
-    chain = _chain.queryset_at(origin, outer)
-    moved: list[str] = []
-    if chain is not None and origin is not None:
-        for link in chain.calls("filter"):
-            on = [(k, v) for k, v in link.args or () if _on(k, relation.path)]
-            if not on:
-                continue
-            kept = [a for a in link.args or () if a not in on]
-            if not moved:  # the first filter tests the filtered relation instead
-                kept.append((f"{name}__isnull", "False"))
-            moved += [f"{k}={v}" for k, v in on]
-            link.args = kept
-        if moved:
-            condition = f'FilteredRelation("{relation.path}", condition=Q({", ".join(moved)}))'
-            chain.links.insert(1, Link("annotate", [(name, condition)]))
-            return chain.in_line(origin.line)
-    conditions = ", ".join(f"{relation.path}__{c}=..." for c in relation.conditions)
-    return (
-        f'{outer}.objects.annotate({name}=FilteredRelation("{relation.path}", '
-        f"condition=Q({conditions}))).filter({name}__isnull=False)"
-    )
 
 
 def _on(keyword: str | None, path: str) -> bool:
