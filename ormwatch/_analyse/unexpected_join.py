@@ -30,6 +30,7 @@ from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
 from ormwatch._fix import _exists
 from ormwatch._fix import _join_rewrite as fixes
+from ormwatch._introspect import _unique
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
 
@@ -63,7 +64,10 @@ def _cases(orm: OrmContext) -> list[Case]:
     relations = [
         r for r in orm.joined if r.uses and not _EXPLICIT & set(r.uses) and r.path not in skipped
     ]
-    multi = [r for r in relations if r.multi_valued]
+    # A multi-valued join whose conditions pin one related row cannot repeat a row.
+    multi = [
+        r for r in relations if r.multi_valued and not _unique.at_most_one(orm.model, r, orm.joined)
+    ]
     # A branch is a chain of joins each hanging off the last (category, then
     # category__post): one row per leaf. Two leaves multiply each other.
     below = {id(r) for o in multi for r in _ancestors(o, orm.joined)}

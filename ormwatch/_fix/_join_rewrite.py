@@ -13,6 +13,29 @@ from ormwatch._fix import _chain, _exists, _source
 from ormwatch._fix._chain import Link
 from ormwatch._query import CallSite, JoinedRelation
 
+# QuerySet methods that return a QuerySet: distinct() may follow them.
+_QUERYSET_METHODS = frozenset(
+    {
+        "all",
+        "alias",
+        "annotate",
+        "complex_filter",
+        "defer",
+        "exclude",
+        "extra",
+        "filter",
+        "only",
+        "order_by",
+        "prefetch_related",
+        "reverse",
+        "select_for_update",
+        "select_related",
+        "using",
+        "values",
+        "values_list",
+    }
+)
+
 
 def repeat(origin: CallSite | None, model: str, relation: JoinedRelation) -> str:
     outer = model.rsplit(".", 1)[-1]
@@ -22,7 +45,13 @@ def repeat(origin: CallSite | None, model: str, relation: JoinedRelation) -> str
     if chain is None or origin is None:
         distinct = f"{outer}.objects.filter(...).distinct()"
     else:
-        chain.links.append(Link("distinct", []))
+        # Right after the last call that returns a queryset: distinct() after
+        # get() or first() raises, and after a slice Django refuses it.
+        at = next(
+            (i for i, x in enumerate(chain.links) if i and x.name not in _QUERYSET_METHODS),
+            len(chain.links),
+        )
+        chain.links.insert(at, Link("distinct", []))
         distinct = chain.in_line(origin.line)
     exists = _with_exists(origin, model, (relation,)) or _generic_exists(model, relation)
     return f"{distinct}  # each {outer} once\n# or test for a match without joining:\n{exists}"
