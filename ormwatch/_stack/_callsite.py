@@ -25,6 +25,7 @@ LIBRARY, USER, JINJA2 = 0, 1, 2
 code_kinds: dict[int, tuple[int, CodeType]] = {}  # id(code) -> (kind, code)
 sites: dict[tuple[Any, int], CallSite] = {}  # (id(code), f_lasti) -> site
 _by_line: dict[CallSite, CallSite] = {}
+_library_templates: dict[str, bool] = {}  # template path -> whether a package ships it
 _prefixes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
@@ -33,6 +34,7 @@ def clear_caches() -> None:
     code_kinds.clear()
     sites.clear()
     _by_line.clear()
+    _library_templates.clear()
     _prefixes = None
 
 
@@ -123,6 +125,20 @@ def _placed(filename: str) -> int | None:
     return LIBRARY if path.startswith(library) else None
 
 
+def is_library_template(path: str) -> bool:
+    """Whether a template file ships with an installed package (Django's admin, an app).
+
+    Such a template is library code like the package's Python: the walk goes
+    on to the user's frame. A template from a string (``<unknown source>``)
+    is the user's.
+    """
+    found = _library_templates.get(path)
+    if found is None:
+        found = not path.startswith("<") and _placed(path) == LIBRARY
+        _library_templates[path] = found
+    return found
+
+
 def python_site(frame: FrameType) -> CallSite:
     """The site of a user frame; ``code_kind`` has seen its code (the key needs it alive)."""
     code = frame.f_code
@@ -152,8 +168,10 @@ def jinja2_site(code: CodeType, frame: FrameType) -> CallSite | None:
         template = frame.f_globals.get("__jinja_template__")
         if template is None:
             return None
-        line = template.get_corresponding_lineno(frame.f_lineno)
         path = template.filename or code.co_filename
+        if is_library_template(path):
+            return None
+        line = template.get_corresponding_lineno(frame.f_lineno)
         name = template.name or os.path.basename(path)
         source = linecache.getline(path, line).strip()
         site_ = _interned(CallSite(path, line, name, source, "jinja2"))
@@ -169,6 +187,8 @@ def django_template_site(frame: FrameType) -> CallSite | None:
     if token is None or origin is None:
         return None
     path = str(origin.name)
+    if is_library_template(path):
+        return None
     line = int(token.lineno)
     # Templates from strings share one fake path: tell their nodes apart by text.
     key: tuple[Any, int] = ((path, token.contents) if path.startswith("<") else path, line)
