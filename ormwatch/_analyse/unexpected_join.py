@@ -43,7 +43,7 @@ _ONE_ROW = frozenset({"exists", "first", "last", "earliest", "latest"})
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     cases: dict[tuple[object, ...], Case] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         for case in _cases(query.orm):
             key: tuple[object, ...] = (
                 case[0],

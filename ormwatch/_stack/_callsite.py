@@ -35,6 +35,7 @@ def clear_caches() -> None:
     sites.clear()
     _by_line.clear()
     _library_templates.clear()
+    _callers.clear()
     _prefixes = None
 
 
@@ -137,6 +138,60 @@ def is_library_template(path: str) -> bool:
         found = not path.startswith("<") and _placed(path) == LIBRARY
         _library_templates[path] = found
     return found
+
+
+# id(code) -> (verdict, code) for the frame that called a QuerySet method:
+# _ORM (Django's ORM itself, a manager's proxy: look further out), _ASKED
+# (the user's code or a template engine asked for the rows) or _LIBRARY.
+_ORM, _ASKED, _LIBRARY = 0, 1, 2
+_callers: dict[int, tuple[int, CodeType]] = {}
+_engine_dirs: tuple[str, ...] | None = None
+
+
+def library_caller(frame: FrameType) -> bool:
+    """Whether library code (not a template engine) called the QuerySet method of ``frame``.
+
+    ``{% for p in posts %}`` and ``{{ c.post.count }}`` are the template
+    asking, through Django's or Jinja2's engine; ``ModelBackend`` reading the
+    permissions it built is library code.
+    """
+    f = frame.f_back
+    for _ in range(12):
+        if f is None:
+            return False
+        code = f.f_code
+        known = _callers.get(id(code))
+        if known is None:
+            known = (_caller_verdict(code, f), code)
+            _callers[id(code)] = known
+        if known[0] != _ORM:
+            return known[0] == _LIBRARY
+        f = f.f_back
+    return False
+
+
+def _caller_verdict(code: CodeType, frame: FrameType) -> int:
+    global _engine_dirs
+    if code_kind(code, frame) != LIBRARY:
+        return _ASKED
+    if _engine_dirs is None:
+        import django
+
+        base = os.path.dirname(os.path.realpath(django.__file__))
+        dirs = [os.path.join(base, "db") + os.sep]
+        engines = [os.path.join(base, "template") + os.sep]
+        engines.append(os.path.join(base, "templatetags") + os.sep)
+        try:
+            import jinja2
+
+            engines.append(os.path.dirname(os.path.realpath(jinja2.__file__)) + os.sep)
+        except ImportError:
+            pass
+        _engine_dirs = (*dirs, *engines)
+    path = os.path.realpath(code.co_filename)
+    if path.startswith(_engine_dirs[0]):
+        return _ORM
+    return _ASKED if path.startswith(_engine_dirs[1:]) else _LIBRARY
 
 
 def python_site(frame: FrameType) -> CallSite:
