@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.urls import reverse
+
 from accounts import views as accounts
 from blog import views as blog
 from library import views as library
 from pizzeria import views as pizzeria
 from shop import views as shop
-
-DOCS = "https://github.com/ormwatch/ormwatch/blob/main/docs/findings.md"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class Pitfall:
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS}#{self.kinds[0]}"
+        """The kind's entry in docs/findings.md, served by this project (pitfalls.views)."""
+        return f"{reverse('findings-doc')}#{self.kinds[0]}"
 
 
 PITFALLS: list[Pitfall] = [

@@ -5,7 +5,8 @@ site seen before costs dictionary look-ups: no source is read, no line number
 is computed and no traceback is built per query. Keys use ``id(code)``
 (hashing a code object is slow, see ``_roles``); ``code_kinds`` holds each
 code object it has seen, so no id is reused while the caches live. They are
-cleared when the ``ORMWATCH`` setting changes.
+cleared when the ``ORMWATCH`` setting changes. Code typed at a prompt is
+never cached (``_interactive``): one code object per statement would pile up.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ormwatch._query import CallSite
+from ormwatch._stack import _interactive
 
 LIBRARY, USER, JINJA2 = 0, 1, 2
 
@@ -97,6 +99,8 @@ def code_kind(code: CodeType, frame: FrameType) -> int:
     """LIBRARY, USER or JINJA2 (a compiled Jinja2 template) for ``code``."""
     known = code_kinds.get(id(code))
     if known is None:
+        if _interactive.is_interactive(code):
+            return USER
         known = (_classify(code, frame), code)
         code_kinds[id(code)] = known
     return known[0]
@@ -202,9 +206,13 @@ def python_site(frame: FrameType) -> CallSite:
     if site_ is None:
         line = frame.f_lineno
         function = getattr(code, "co_qualname", code.co_name)
-        if function.startswith("<") and frame.f_back is not None:
+        if function.startswith("<") and function != "<module>" and frame.f_back is not None:
             # Python 3.10 has no co_qualname: name a comprehension by its function.
             function = f"{frame.f_back.f_code.co_name}.{function}"
+        if _interactive.is_interactive(code):
+            # Not cached: the key's code object is not held (see _interactive).
+            source = _interactive.source_line(frame, line)
+            return _interned(CallSite(code.co_filename, line, function, source, "python"))
         source = linecache.getline(code.co_filename, line).strip()
         site_ = _interned(CallSite(code.co_filename, line, function, source, "python"))
         sites[key] = site_
