@@ -17,6 +17,7 @@ from ormwatch._query._context import (
     Relation,
 )
 from ormwatch._query._site import CallSite
+from ormwatch._query._uses import RelationUse
 
 __all__ = [
     "EMPTY_CONTEXT",
@@ -26,6 +27,7 @@ __all__ = [
     "OrmContext",
     "Query",
     "Relation",
+    "RelationUse",
 ]
 
 
@@ -61,6 +63,9 @@ class Query:
     # rendered the templates that ran this statement: where to look for the
     # queryset (ormwatch._analyse._views). Never exported.
     view: Any = field(default=None, repr=False)
+    # When it ran, on the clock reads and requests are noted on
+    # (ormwatch._query._uses). Never exported.
+    tick: int = 0
 
     @property
     def is_transaction(self) -> bool:
