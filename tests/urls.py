@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/library-view/", serializing_view),
     path("api/post-viewset/", class_views.PostViewSet.as_viewset()),
     path("order-shops/", views.order_shops),
+    path("orders-table/", views.orders_table),
     path("cbv/order-numbers/", class_views.OrderNumbers.as_view()),
     path("cbv/order/<int:pk>/", class_views.OrderDetail.as_view()),
 ]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _fix, _views
+from ormwatch._analyse import _fix, _loop, _views
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -127,6 +127,7 @@ def _finding(
         relation=relation,
         queries=queries,
         saved_queries=max(saved, 0),
+        loop_site=_loop.loop_site(first),
     )
 
 

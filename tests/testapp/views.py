@@ -111,3 +111,8 @@ def order_shops(request: HttpRequest) -> HttpResponse:
     if not any(str(o.number) == request.GET.get("number") for o in orders):
         raise Http404("no such order")
     return HttpResponse(", ".join(o.shop.name for o in orders))
+
+
+def orders_table(request: HttpRequest) -> HttpResponse:
+    orders = LOrder.objects.order_by("pk")
+    return render(request, "testapp/orders_table.html", {"orders": orders})
