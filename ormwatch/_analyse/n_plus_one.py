@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import django
 
 from ormwatch._analyse import _fix, _loop, _views
-from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 from ormwatch._report import Finding
@@ -94,7 +94,17 @@ def _finding(
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
-    if first.orm.kind == "deferred_load":
+    if handed_over(loader):
+        # A delete handed the rows to a signal handler one by one: no queryset
+        # of the user's loaded them, so there is no line to fix.
+        origin = fix = None
+        saved = 0
+        how = (
+            "a delete() handed each row to a signal handler and no queryset of yours "
+            "loaded them: load what the handler needs once, before the delete"
+        )
+        what = str(relation)
+    elif first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
         fix = _fix.deferred(relation.model, relation.field, only, defer, origin)
         how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
@@ -112,7 +122,7 @@ def _finding(
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
-    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load":
+    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load" and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
         f"N+1: {count} queries loading {what} "
