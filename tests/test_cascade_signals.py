@@ -55,7 +55,8 @@ def test_a_cascade_s_per_row_signal_load_gets_no_fix_at_an_unrelated_line(order:
     (finding,) = loads
     assert finding.origin is None
     assert finding.fix is None
-    assert "testapp.LLogEntry.author" in finding.message and "delete()" in finding.message
+    assert "testapp.LLogEntry.author" in finding.message
+    assert "delete()" in finding.message
 
 
 @pytest.mark.usefixtures("handler")

@@ -53,9 +53,11 @@ def test_the_template_loop_is_named_beside_the_method_line(orders: list[LOrder])
     assert (finding.loop_site.path, finding.loop_site.line) == (str(TEMPLATE), 3)
     assert "{{ order.url }}" in finding.loop_site.code
     assert finding.to_dict()["loop_site"]["line"] == 3
-    assert "(repeated at " in one_line(finding) and "orders_table.html:3" in one_line(finding)
+    assert "(repeated at " in one_line(finding)
+    assert "orders_table.html:3" in one_line(finding)
     assert "  loop at " in block(finding)
-    assert finding.fix is not None and 'select_related("shop")' in finding.fix
+    assert finding.fix is not None
+    assert 'select_related("shop")' in finding.fix
 
 
 def test_a_loop_that_runs_the_query_itself_has_no_separate_loop_site(

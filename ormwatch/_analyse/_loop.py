@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from ormwatch._analyse import _source
+from ormwatch._fix import _source
 from ormwatch._query import CallSite, Query
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)

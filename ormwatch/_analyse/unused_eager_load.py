@@ -1,6 +1,6 @@
 """Related objects loaded eagerly that nothing read (Bullet's "unused eager loading").
 
-Which relations were read, and when, comes from ``_frames._reads`` (reading
+Which relations were read, and when, comes from ``ormwatch._reads`` (reading
 one anywhere, in a view or a template, counts). A lookup is reported only with
 proof that it loaded something worth removing: the first unread level was
 filled for at least two parent objects (the populator filled a related row,
@@ -19,12 +19,14 @@ import ast
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ormwatch._analyse import _chain, _fix, _source, _sql
+from ormwatch import _reads
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, loaded_model
-from ormwatch._frames import _reads, _relations
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose, _source
+from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import Query, Relation, RelationUse
-from ormwatch._report import Finding
 
 # (method, lookup as written, the part of it to keep: "" to drop it,
 # the relation of its first unread level)
@@ -39,7 +41,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         orm = query.orm
         if orm.kind != "query" or orm.relation_use is None or loaded_model(query) is None:
             continue
-        model = _fix.model_class(orm.model)
+        model = _compose.model_class(orm.model)
         if model is None:
             continue
         use = orm.relation_use
@@ -194,7 +196,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
             link.args = list(dict.fromkeys(args))  # "a", "a__b" -> "a", "a"
         chain.drop_empty(method)
         fix = chain.in_line(origin.line)
-        if fix.strip() == _fix.without_comment(origin.code).strip():
+        if fix.strip() == _source.without_comment(origin.code).strip():
             return None  # the eager load is not on this line: nothing to write here
     else:
         fix = f'{name}.objects.{method}("{kept}")' if kept else f'# remove {method}("{lookup}")'
@@ -213,7 +215,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
     )
     joined = [j for j in main.orm.joined if j.path in unread]
     if method == "select_related":
-        fragment = _sql.join_fragment(main.sql, [a for j in joined for a in j.aliases])
+        fragment = _fragment.join_fragment(main.sql, [a for j in joined for a in j.aliases])
     else:
         fragment = queries[1].sql if len(queries) > 1 else None
     return Finding(

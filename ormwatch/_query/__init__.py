@@ -61,7 +61,7 @@ class Query:
     params_key: int | None = None
     # The view (a class-based view's class, or a function) whose TemplateResponse
     # rendered the templates that ran this statement: where to look for the
-    # queryset (ormwatch._analyse._views). Never exported.
+    # queryset (ormwatch._fix._view_origin). Never exported.
     view: Any = field(default=None, repr=False)
     # When it ran, on the clock reads and requests are noted on
     # (ormwatch._query._uses). Never exported.

@@ -1,6 +1,6 @@
 """Which eager-loaded relations were filled and read, and when: one recording's live map.
 
-``_frames._reads`` fills it while the recording runs; ``unused_eager_load``
+``ormwatch._reads`` fills it while the recording runs; ``unused_eager_load``
 reads it at analysis time. Times are ticks of one process-wide counter, taken
 per recorded statement (``Query.tick``) and per request start and end, so a
 nested recording's statements and its outer recording's notes share one

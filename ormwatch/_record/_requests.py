@@ -20,7 +20,7 @@ from typing import Any
 from ormwatch import _failsafe
 from ormwatch._query import Query, RelationUse
 from ormwatch._query._uses import tick
-from ormwatch._record._wrapper import active
+from ormwatch._record._active import active
 
 
 def started(**kwargs: Any) -> None:
