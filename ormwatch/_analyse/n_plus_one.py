@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _loop
+from ormwatch._analyse import _chained, _loop
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
@@ -36,6 +36,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             continue
         family = [key, *_descendants(key, parent)]
         yield _finding(analysis, key, family, groups, parent)
+    yield from _chained.detect(analysis, set(group_of))
 
 
 def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
