@@ -26,4 +26,9 @@ urlpatterns = [
     path("api/posts/", class_views.PostApi.as_view()),
     path("api/posts-from-model/", class_views.PostApiFromModel.as_view()),
     path("api/library-view/", serializing_view),
+    path("api/post-viewset/", class_views.PostViewSet.as_viewset()),
+    path("order-shops/", views.order_shops),
+    path("orders-table/", views.orders_table),
+    path("cbv/order-numbers/", class_views.OrderNumbers.as_view()),
+    path("cbv/order/<int:pk>/", class_views.OrderDetail.as_view()),
 ]

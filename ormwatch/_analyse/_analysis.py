@@ -91,7 +91,11 @@ def _index_loaders(queries: Sequence[Query]) -> dict[int, tuple[Query, str]]:
             if loader is not None:
                 found[query.index] = loader
         loaded = loaded_model(query)
-        if loaded is not None:
+        if handed_over(query) and orm.model:
+            # A delete collecting rows (a cascade): their signal handlers get
+            # these instances, not an earlier query's.
+            last[orm.model] = (query, "")
+        elif loaded is not None:
             for joined in orm.joined:
                 if "select_related" in joined.uses:
                     last[joined.model] = (query, joined.path)
@@ -111,6 +115,11 @@ def loaded_model(query: Query) -> str | None:
     if orm.kind in ("query", "related_manager") and not orm.values and orm.method in _ROW_METHODS:
         return orm.model
     return None
+
+
+def handed_over(query: Query | None) -> bool:
+    """``query`` is Django collecting rows for a delete, handed to signal handlers one by one."""
+    return query is not None and query.orm.kind == "query" and query.orm.method == "delete"
 
 
 def code_site(query: Query | None) -> CallSite | None:

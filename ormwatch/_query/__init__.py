@@ -17,6 +17,7 @@ from ormwatch._query._context import (
     Relation,
 )
 from ormwatch._query._site import CallSite
+from ormwatch._query._uses import RelationUse
 
 __all__ = [
     "EMPTY_CONTEXT",
@@ -26,6 +27,7 @@ __all__ = [
     "OrmContext",
     "Query",
     "Relation",
+    "RelationUse",
 ]
 
 
@@ -70,6 +72,9 @@ class Query:
     # call site each called the one before directly (no library code between).
     library_write: str | None = None
     direct_callers: int = 0
+    # When it ran, on the clock reads and requests are noted on
+    # (ormwatch._query._uses). Never exported.
+    tick: int = 0
 
     @property
     def is_transaction(self) -> bool:

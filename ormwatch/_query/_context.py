@@ -140,7 +140,8 @@ class OrmContext:
     (``select_related`` / ``prefetch_related``): the live map of
     ``"app.Model.relation"`` keys to flags (1: select_related filled it,
     2: user code read it) of the outermost recording, which keeps filling
-    while the recording runs; None when reads are not tracked.
+    while the recording runs (a ``RelationUse``, which also says when each
+    relation was read); None when reads are not tracked.
 
     ``library_caller``: library code (not the user's, not a template engine's)
     called the QuerySet method that ran the statement, as ``ModelBackend``

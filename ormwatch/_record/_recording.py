@@ -9,7 +9,8 @@ from typing import Any
 
 from ormwatch import _conf, _failsafe, _stack
 from ormwatch._ignore import ignored_kinds
-from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
+from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query, RelationUse
+from ormwatch._query._uses import tick
 from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
@@ -45,9 +46,10 @@ class Recording:
         self.started = perf_counter()
         self.ended: float | None = None
         # "app.Model.relation" -> flags (select_related filled it, user code
-        # read it), kept by ormwatch._reads for unused_eager_load.
-        # Bounded there: one key per relation, at most _reads.MAX_KEYS.
-        self.relation_use: dict[str, int] = {}
+        # read it), and when, kept by ormwatch._reads for unused_eager_load.
+        # Bounded: one key per relation, at most _reads.MAX_KEYS, and the
+        # limits of ormwatch._query._uses.
+        self.relation_use = RelationUse()
         # Shareable ORM contexts of this recording's statements (_stack._reuse).
         self.contexts: dict[tuple[Any, ...], OrmContext] = {}
         # Bumped when a request starts or finishes inside this recording (_segments).
@@ -83,6 +85,9 @@ def record(
     if not keep:
         return
     settings = keep[0].settings
+    at = tick()
+    for recording in recordings:  # reads and loads from now on belong to this statement
+        recording.relation_use.clock = at
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
@@ -135,5 +140,6 @@ def record(
                 segment=recording.segment,
                 library_write=library_write,
                 direct_callers=direct_callers,
+                tick=at,
             )
         )

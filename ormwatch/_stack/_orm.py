@@ -208,9 +208,11 @@ def _prefetch_fields(frame: FrameType) -> dict[str, Any]:
         through = str(lookup.get_current_to_attr(level)[0])
         if instances:
             model = type(instances[0])
-            field = _relations.find(model, lookup.prefetch_through.split("__")[level])
+            name = lookup.prefetch_through.split("__")[level]
+            field = _relations.find(model, name)
             if field is not None:
                 fields["relation"] = _relations.relation(model, field)
+                _reads.loaded(model, name, len(instances))
             elif through:
                 fields["relation"] = Relation(_relations.label(model), through, "unknown")
     return fields

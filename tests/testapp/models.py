@@ -202,3 +202,51 @@ class SSeat(models.Model):
 
     def __str__(self) -> str:
         return f"seat {self.number}"
+
+
+# Models for the precision cases of unused eager loads, loop sites, chained
+# loads and cascades (tests/test_unused_eager_load.py, test_loop_site.py, test_chained_loads.py,
+# test_cascade_signals.py, test_view_origin.py).
+
+
+class LOwner(models.Model):
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LProfile(models.Model):
+    owner = models.OneToOneField(LOwner, on_delete=models.CASCADE, related_name="profile")
+    bio = models.CharField(max_length=100, default="")
+
+    def __str__(self) -> str:
+        return f"profile of {self.owner_id}"
+
+
+class LShop(models.Model):
+    name = models.CharField(max_length=50)
+    owner = models.ForeignKey(LOwner, on_delete=models.CASCADE, related_name="shops")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LOrder(models.Model):
+    number = models.IntegerField(default=0)
+    shop = models.ForeignKey(LShop, on_delete=models.CASCADE, related_name="orders")
+
+    def __str__(self) -> str:
+        return f"order {self.number}"
+
+    def url(self) -> str:
+        return f"/shops/{self.shop.name}/orders/{self.number}/"
+
+
+class LLogEntry(models.Model):
+    order = models.ForeignKey(LOrder, on_delete=models.CASCADE, related_name="log_entries")
+    author = models.ForeignKey(LOwner, on_delete=models.CASCADE, related_name="log_entries")
+    message = models.CharField(max_length=100, default="")
+
+    def __str__(self) -> str:
+        return self.message
