@@ -193,6 +193,56 @@ def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+FAILING = (
+    MODULE
+    + """
+
+def test_n_plus_one_then_fails(seeded):
+    for post in Post.objects.order_by("-pk"):
+        post.category.blog_id
+    assert 1 == 2
+"""
+)
+
+
+def test_a_failing_tests_findings_reach_the_summary_the_reports_and_the_baseline(  # type: ignore[no-untyped-def]
+    run, pytester: pytest.Pytester
+) -> None:
+    result = run(
+        "--ormwatch=warn",
+        "--ormwatch-report=out/r.json",
+        "--ormwatch-report=out/r.html",
+        "--ormwatch-baseline=baseline.json",
+        "--ormwatch-update-baseline",
+        module=FAILING,
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*= ormwatch findings =*",
+            "test_module.py:23 test_n_plus_one_then_fails  (1 test)",
+            "  [[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+            "2 finding(s) at 2 call site(s)",
+        ]
+    )
+    data = json.loads((pytester.path / "out" / "r.json").read_text())
+    assert data["summary"]["tests_with_findings"] == 2
+    (failed,) = [t for t in data["tests"] if t["nodeid"].endswith("::test_n_plus_one_then_fails")]
+    assert [(f["kind"], f["call_site"]["line"]) for f in failed["findings"]] == [("n_plus_one", 23)]
+    assert failed["query_count"] == 5
+    html = (pytester.path / "out" / "r.html").read_text()
+    assert "test_module.py::test_n_plus_one_then_fails" in html
+    entries = json.loads((pytester.path / "baseline.json").read_text())["findings"]
+    assert sorted(e["function"] for e in entries) == ["test_n_plus_one", "test_n_plus_one_then_fails"]
+
+
+def test_fail_mode_adds_no_second_failure_to_a_failing_test(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail", module=FAILING)
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["*assert 1 == 2*", "*FAILED test_module.py::test_n_plus_one_then_fails*"])
+    result.stdout.no_fnmatch_line("*Failed: ormwatch found*test_n_plus_one_then_fails*")
+
+
 def test_a_bad_report_name_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
     result = run("--ormwatch-report=out.txt")
     result.stderr.fnmatch_lines(["*--ormwatch-report takes a .json or .html file*"])

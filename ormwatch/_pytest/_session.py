@@ -62,27 +62,46 @@ class OrmWatchSession:
             return (yield)
         from ormwatch._record import watch
 
-        with watch() as report:
-            if fixture is not None:
-                fixture._report = report
-            result = yield  # a failing test body raises here and skips our checks
-        self._check(item, report, marker)
+        report = None
+        try:
+            with watch() as report:
+                if fixture is not None:
+                    fixture._report = report
+                result = yield
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            # The test failed (or skipped): its findings are reported like any
+            # other test's, they are often why it failed; failing it again is moot.
+            if report is not None:
+                try:
+                    self._collect(item, report, marker)
+                except Exception as exc:  # the test's own failure is the one to show
+                    from ormwatch import _failsafe
+
+                    _failsafe.swallow("collecting a failed test's findings", exc)
+            raise
+        new = self._collect(item, report, marker)
+        self._check(report, marker, new)
         return result
 
-    def _check(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> None:
-        from ormwatch._report import failing_findings
-        from ormwatch._testing import counted, findings_message, max_queries_message
-
+    def _collect(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> list[Any]:
+        """Put the test's findings on its item for the call report; return the new ones."""
         allowed = {str(k) for k in (marker.kwargs.get("allow", ()) if marker else ())}
         findings = [f for f in report.findings if f.kind not in allowed]
         plain = [self._plain(f) for f in findings]
-        new = [f for f, p in zip(findings, plain, strict=True) if p["new"]]
         if self.options.records_every_test:
             item.stash[_payload] = {
                 "index": _position(item),
                 "query_count": report.query_count,
                 "findings": plain,
             }
+        return [f for f, p in zip(findings, plain, strict=True) if p["new"]]
+
+    def _check(self, report: Any, marker: pytest.Mark | None, new: list[Any]) -> None:
+        from ormwatch._report import failing_findings
+        from ormwatch._testing import counted, findings_message, max_queries_message
+
         limit = marker.kwargs.get("max_queries") if marker else None
         if limit is not None:
             queries = counted(report.queries)
