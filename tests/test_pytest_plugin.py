@@ -139,6 +139,50 @@ def test_fixture_budget(seeded, ormwatch):
     result.stdout.fnmatch_lines(["*expected at most 1 queries, ran 2:*"])
 
 
+BUDGETS = """
+import pytest
+from tests import scenarios
+from tests.testapp.models import Post
+
+
+@pytest.fixture
+def seeded(db):
+    scenarios.seed()
+
+
+@pytest.mark.ormwatch(max_queries=2)
+def test_marker_budget(seeded):
+    for post in Post.objects.all():
+        post.category.name
+
+
+def test_fixture_budget(seeded, ormwatch):
+    for post in Post.objects.order_by("pk"):
+        post.category.name
+    ormwatch.assert_max_queries(2)
+"""
+
+
+def test_budget_failures_name_the_findings_with_both_lines_and_the_fix(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail", module=BUDGETS)
+    result.assert_outcomes(failed=2)
+    for test, call, origin, queryset in [
+        ("test_marker_budget", 14, 13, 'Post.objects.select_related("category").all()'),
+        ("test_fixture_budget", 19, 18, 'Post.objects.select_related("category").order_by("pk")'),
+    ]:
+        result.stdout.fnmatch_lines(
+            [
+                f"*_ {test} _*",
+                "*expected at most 2 queries, ran 5:",
+                "*ormwatch found 1 problem(s) among them (fixing them saves 4 queries):",
+                "*[[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+                f"*at      test_module.py:{call} {test}",
+                f"*fix at  test_module.py:{origin} {test}",
+                f"*for post in {queryset}:",
+            ]
+        )
+
+
 def test_a_baseline_accepts_todays_findings_even_when_they_move(
     run, pytester: pytest.Pytester
 ) -> None:  # type: ignore[no-untyped-def]

@@ -100,15 +100,13 @@ class OrmWatchSession:
 
     def _check(self, report: Any, marker: pytest.Mark | None, new: list[Any]) -> None:
         from ormwatch._report import failing_findings
-        from ormwatch._testing import counted, findings_message, max_queries_message
+        from ormwatch._testing import budget_failure, findings_message
 
         limit = marker.kwargs.get("max_queries") if marker else None
         if limit is not None:
-            queries = counted(report.queries)
-            if len(queries) > limit:
-                pytest.fail(
-                    max_queries_message(limit, queries, self.options.verbose), pytrace=False
-                )
+            message = budget_failure(limit, report, self.options.verbose)
+            if message is not None:
+                pytest.fail(message, pytrace=False)
         failing = failing_findings(new)
         if self.options.mode == "fail" and failing and not self.options.update_baseline:
             pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
