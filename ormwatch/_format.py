@@ -6,7 +6,7 @@ one-line form keeps the headline and adds both places and the fix.
 
 from __future__ import annotations
 
-from ormwatch._report import Finding
+from ormwatch._finding import Finding
 
 
 def printable(text: str) -> str:

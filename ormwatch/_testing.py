@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 
+from ormwatch._finding import Finding
 from ormwatch._format import block
 from ormwatch._query import Query
 from ormwatch._record import watch
-from ormwatch._report import Finding, Report, failing_findings
+from ormwatch._report import Report, failing_findings
 
 
 def findings_message(findings: Sequence[Finding], verbose: bool = False) -> str:

@@ -26,9 +26,9 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
     # ORMWATCH or DEBUG by themselves (see _conf.get); the call-site caches
     # depend on LIBRARY_PATHS and USER_PATHS and are dropped here.
     if setting == "ORMWATCH":
-        from ormwatch import _frames
+        from ormwatch import _stack
 
-        _frames.clear_caches()
+        _stack.clear_caches()
 
 
 def _file_changed(file_path: Any, **kwargs: Any) -> None:
@@ -36,7 +36,7 @@ def _file_changed(file_path: Any, **kwargs: Any) -> None:
     # only resets the template loaders for templates; their cached sites go here.
     # Returning None leaves the restart decision to Django.
     from ormwatch import _failsafe
-    from ormwatch._frames import _callsite
+    from ormwatch._stack import _callsite
 
     try:
         _callsite.forget_file(str(file_path))

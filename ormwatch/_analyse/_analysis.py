@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ormwatch._analyse import _fix, _views
 from ormwatch._conf import Settings
-from ormwatch._frames import _view
+from ormwatch._fix import _compose, _view_origin
 from ormwatch._query import CallSite, Query
+from ormwatch._stack import _viewsite
 
 # Methods whose result is model instances (so later lazy loads hang off them).
 _ROW_METHODS = frozenset(
@@ -111,7 +111,7 @@ def code_site(query: Query | None) -> CallSite | None:
 
 def ran_by_library(query: Query) -> bool:
     """Library code inside a view ran ``query``: its call site is the view's definition."""
-    return query.view is not None and query.call_site == _view.site(query.view)
+    return query.view is not None and query.call_site == _viewsite.site(query.view)
 
 
 def builder_site(query: Query | None, model_name: str) -> CallSite | None:
@@ -120,7 +120,7 @@ def builder_site(query: Query | None, model_name: str) -> CallSite | None:
     Above the Python line behind the query in the same function or, when only
     templates were on the stack, in the view that returned them (``_views``).
     """
-    found = _fix.builder_line(code_site(query), model_name)
+    found = _compose.builder_line(code_site(query), model_name)
     if found is None and query is not None and query.view is not None:
-        found = _views.builder(query.view, model_name)
+        found = _view_origin.builder(query.view, model_name)
     return found

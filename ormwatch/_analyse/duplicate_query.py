@@ -10,9 +10,9 @@ import json
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, ran_by_library
+from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 
 def _same(params: object) -> object:

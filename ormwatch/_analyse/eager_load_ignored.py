@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _chain, _fix
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding
 
 _VALUES = ("values", "values_list")
 
@@ -58,7 +58,7 @@ def _chain_of(query: Query, name: str) -> _chain.Chain | None:
     site = code_site(query)
     chain = _chain.queryset_at(site, name)
     if chain is None or not set(chain.methods()) & set(_VALUES):
-        builder = _fix.builder_line(site, name)
+        builder = _compose.builder_line(site, name)
         chain = _chain.queryset_at(builder, name) if builder is not site else None
     return chain
 
@@ -112,4 +112,4 @@ def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> Cal
     line = chain.node.lineno
     if line == site.line:
         return site
-    return _fix.builder_line(site, name) or site
+    return _compose.builder_line(site, name) or site

@@ -20,11 +20,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ormwatch._analyse import _source
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
+from ormwatch._fix import _source
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding
 
 # len(qs) compared with a bound that only asks "any rows?": the prefix for exists().
 _EXISTENCE: dict[tuple[type[ast.cmpop], object], str] = {

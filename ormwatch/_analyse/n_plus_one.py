@@ -12,11 +12,11 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _fix, _views
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._finding import Finding
+from ormwatch._fix import _compose, _view_origin
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 Key = tuple[str, str, object]
 
@@ -96,7 +96,7 @@ def _finding(
     fix: str | None
     if first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        fix = _fix.deferred(relation.model, relation.field, only, defer, origin)
+        fix = _compose.deferred(relation.model, relation.field, only, defer, origin)
         how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
@@ -104,10 +104,12 @@ def _finding(
         # One path per leaf of the family: post.category.blog -> "category__blog".
         paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
-        eager = _fix.eager(root_model, paths, origin)
+        eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
-        if eager and loader is not None and _views.is_admin(loader.view):
-            line, fix = _views.admin_fix(loader.view, eager.select_related, eager.prefetch_related)
+        if eager and loader is not None and _view_origin.is_admin(loader.view):
+            line, fix = _view_origin.admin_fix(
+                loader.view, eager.select_related, eager.prefetch_related
+            )
             origin = line or origin
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
@@ -130,7 +132,7 @@ def _finding(
     )
 
 
-def _how(eager: _fix.EagerFix | None) -> str:
+def _how(eager: _compose.EagerFix | None) -> str:
     if eager is None:
         return "load the relation with the list"
     parts = []

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 _BULK = frozenset({"bulk_create", "bulk_update"})
 _SET_COLUMNS = re.compile(r"\bset (.*?) where\b")

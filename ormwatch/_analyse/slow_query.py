@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
-from ormwatch._report import Finding
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _exists, _sql
-from ormwatch._analyse import _join_fix as fixes
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse.prefetch_double_fetch import doubled
+from ormwatch._finding import Finding
+from ormwatch._fix import _exists
+from ormwatch._fix import _join_rewrite as fixes
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
-from ormwatch._report import Finding
 
 Case = tuple[str, tuple[JoinedRelation, ...]]
 _EXPLICIT = frozenset({"filtered_relation", "select_related"})
@@ -175,6 +176,6 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         fix=fix,
         relation=_exists.relation_of(model, relations[0].path),
         queries=queries,
-        sql_fragment=_sql.join_fragment(query.sql, aliases),
+        sql_fragment=_fragment.join_fragment(query.sql, aliases),
         details={"case": name, "paths": [r.path for r in relations]},
     )

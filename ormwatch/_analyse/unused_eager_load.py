@@ -1,6 +1,6 @@
 """Related objects loaded eagerly that nothing read (Bullet's "unused eager loading").
 
-Which relations were read comes from ``_frames._reads``: a flag per
+Which relations were read comes from ``ormwatch._reads``: a flag per
 ``app.Model.relation`` for the whole recording (reading it anywhere, in a
 view or a template, counts). A lookup is reported only with proof that it
 loaded something: for ``select_related`` the populator filled the relation
@@ -15,12 +15,14 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from ormwatch._analyse import _chain, _fix, _source, _sql
+from ormwatch import _reads
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, loaded_model
-from ormwatch._frames import _reads, _relations
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose, _source
+from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 # (method, lookup as written, the part of it to keep: "" to drop it)
 Unused = tuple[str, str, str]
@@ -33,7 +35,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         orm = query.orm
         if orm.kind != "query" or orm.relation_use is None or loaded_model(query) is None:
             continue
-        model = _fix.model_class(orm.model)
+        model = _compose.model_class(orm.model)
         if model is None:
             continue
         use = dict(orm.relation_use)
@@ -171,7 +173,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding:
     )
     joined = [j for j in main.orm.joined if j.path in unread]
     if method == "select_related":
-        fragment = _sql.join_fragment(main.sql, [a for j in joined for a in j.aliases])
+        fragment = _fragment.join_fragment(main.sql, [a for j in joined for a in j.aliases])
     else:
         fragment = queries[1].sql if len(queries) > 1 else None
     return Finding(

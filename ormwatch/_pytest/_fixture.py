@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from ormwatch._finding import Finding
     from ormwatch._query import Query
-    from ormwatch._report import Finding, Report
+    from ormwatch._report import Report
 
 
 class OrmWatchFixture:

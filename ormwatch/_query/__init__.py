@@ -59,7 +59,7 @@ class Query:
     params_key: int | None = None
     # The view (a class-based view's class, or a function) whose TemplateResponse
     # rendered the templates that ran this statement: where to look for the
-    # queryset (ormwatch._analyse._views). Never exported.
+    # queryset (ormwatch._fix._view_origin). Never exported.
     view: Any = field(default=None, repr=False)
 
     @property

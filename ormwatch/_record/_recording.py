@@ -7,7 +7,7 @@ from time import perf_counter
 from types import FrameType
 from typing import Any
 
-from ormwatch import _conf, _failsafe, _frames
+from ormwatch import _conf, _failsafe, _stack
 from ormwatch._ignore import ignored_kinds
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
 from ormwatch._record import _statements
@@ -43,10 +43,10 @@ class Recording:
         self.started = perf_counter()
         self.ended: float | None = None
         # "app.Model.relation" -> flags (select_related filled it, user code
-        # read it), kept by ormwatch._frames._reads for unused_eager_load.
+        # read it), kept by ormwatch._reads for unused_eager_load.
         # Bounded there: one key per relation, at most _reads.MAX_KEYS.
         self.relation_use: dict[str, int] = {}
-        # Shareable ORM contexts of this recording's statements (_frames._reuse).
+        # Shareable ORM contexts of this recording's statements (_stack._reuse).
         self.contexts: dict[tuple[Any, ...], OrmContext] = {}
 
     @property
@@ -82,7 +82,7 @@ def record(
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm, view = _frames.read(
+        call_site, stack, orm, view = _stack.read(
             frame, shape, settings.stack_depth, text, recordings[0].contexts
         )
     except Exception as exc:  # keep the statement, without its context

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextvars import ContextVar
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ormwatch import _failsafe
+from ormwatch._record._active import active
 from ormwatch._record._recording import record
-
-if TYPE_CHECKING:
-    from ormwatch._record._recording import Recording
-
-active: ContextVar[tuple[Recording, ...]] = ContextVar("ormwatch_active", default=())
 
 
 def execute_wrapper(

@@ -20,8 +20,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ormwatch._finding import Finding
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding, Report
+from ormwatch._report import Report
 from ormwatch.panels._labels import severity_rank
 from ormwatch.panels._sql import collapse_in_lists
 

@@ -98,7 +98,7 @@ def panel_hostile(request: HttpRequest) -> HttpResponse:
 def recording_state(request: HttpRequest) -> JsonResponse:
     """Whether anything records this request: the open recordings and the request's report."""
     from ormwatch._record import current_request_report
-    from ormwatch._record._wrapper import active
+    from ormwatch._record._active import active
 
     return JsonResponse(
         {"recordings": len(active.get()), "report": current_request_report() is not None}

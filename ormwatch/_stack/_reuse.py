@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ormwatch._frames import _relations
-from ormwatch._frames import _roles as r
+from ormwatch._introspect import _relations
 from ormwatch._query import CallSite
+from ormwatch._stack import _roles as r
 
 MAX_CONTEXTS = 1024
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ormwatch._frames import _joins
+from ormwatch._introspect import _joins
 
 
 @dataclass(eq=False)  # hashed by identity: one query may join the same path twice

@@ -14,9 +14,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from ormwatch._analyse import _fix, _source
-from ormwatch._frames import _callsite, _view
+from ormwatch._fix import _compose, _source
 from ormwatch._query import CallSite
+from ormwatch._stack import _callsite, _viewsite
 
 
 def builder(view: Any, model_name: str) -> CallSite | None:
@@ -25,7 +25,7 @@ def builder(view: Any, model_name: str) -> CallSite | None:
         return None
     anchor = f"{model_name}.objects"
     cls = view if isinstance(view, type) else None
-    if cls is None:  # a function view, already unwrapped by _frames._view
+    if cls is None:  # a function view, already unwrapped by _stack._viewsite
         return _in_function(view, anchor, None) if callable(view) else None
     if is_admin(cls):
         return _admin_line(cls, prefetch=False)
@@ -53,9 +53,9 @@ def admin_fix(
     """Where and what a ``ModelAdmin`` writes to load relations with its changelist's rows."""
     origin = _admin_line(cls, prefetch=bool(prefetches))
     if prefetches:
-        chain = f".prefetch_related({_fix.quoted(prefetches)})"
+        chain = f".prefetch_related({_compose.quoted(prefetches)})"
         if selects:
-            chain = f".select_related({_fix.quoted(selects)})" + chain
+            chain = f".select_related({_compose.quoted(selects)})" + chain
         return (
             origin,
             f"def get_queryset(self, request):\n    return super().get_queryset(request){chain}",
@@ -66,7 +66,7 @@ def admin_fix(
         kept = _source.literal(code.split("=", 1)[1].strip())
         if isinstance(kept, (list, tuple)):
             paths = [*(str(p) for p in kept if str(p) not in paths), *paths]
-    return origin, f"list_select_related = [{_fix.quoted(paths)}]"
+    return origin, f"list_select_related = [{_compose.quoted(paths)}]"
 
 
 def _admin_line(cls: type, prefetch: bool) -> CallSite | None:
@@ -78,20 +78,20 @@ def _admin_line(cls: type, prefetch: bool) -> CallSite | None:
             return _attribute(klass, "list_select_related")
         if "get_queryset" in own:
             return _in_function(own["get_queryset"], "get_queryset(", "return")
-    return _view.site(cls)
+    return _viewsite.site(cls)
 
 
 def _in_function(function: Any, anchor: str, fallback: str | None) -> CallSite | None:
-    found = _view.source(function)
-    line = _view.first_line(found, lambda line: anchor in line)
+    found = _viewsite.source(function)
+    line = _viewsite.first_line(found, lambda line: anchor in line)
     if line is None and fallback is not None:
-        line = _view.first_line(found, lambda line: line.startswith(f"{fallback} "))
+        line = _viewsite.first_line(found, lambda line: line.startswith(f"{fallback} "))
     return line
 
 
 def _attribute(klass: type, name: str) -> CallSite | None:
-    return _view.first_line(
-        _view.source(klass), lambda line: line.startswith((f"{name} =", f"{name}:"))
+    return _viewsite.first_line(
+        _viewsite.source(klass), lambda line: line.startswith((f"{name} =", f"{name}:"))
     )
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from ormwatch import _failsafe
-from ormwatch._frames import _relations
+from ormwatch._introspect import _relations
+from ormwatch._record._active import active
 
 if TYPE_CHECKING:
     from ormwatch._record._recording import Recording
@@ -36,7 +36,6 @@ LOADED, READ = 1, 2
 MAX_KEYS = 4096
 
 _state: bool | None = None  # None: not tried; False: Django changed, tracking off
-_active: ContextVar[tuple[Recording, ...]] | None = None
 # ids of Django's own callers' code objects (module-level functions, alive for
 # good): hashing a code object itself is slow, and this is checked per read.
 _internal: frozenset[int] = frozenset()
@@ -45,12 +44,9 @@ _keys: dict[tuple[type, Any], str | None] = {}
 
 def install() -> bool:
     """Wrap the descriptors once; False when this Django lacks one of them."""
-    global _state, _active, _internal
+    global _state, _internal
     if _state is None:
         try:
-            from ormwatch._record._wrapper import active
-
-            _active = active
             _internal = _django_internal_callers()
             for owner in _descriptor_owners():
                 _wrap(owner, "__get__", _tracking_get)
@@ -66,9 +62,9 @@ def install() -> bool:
 
 def current() -> dict[str, int] | None:
     """The map reads are noted in for the statement being recorded, if tracking works."""
-    if not install() or _active is None:
+    if not install():
         return None
-    recordings = _active.get()
+    recordings = active.get()
     return recordings[0].relation_use if recordings else None
 
 
@@ -116,8 +112,8 @@ def _wrap(owner: type, name: str, make: Callable[[Any], Any]) -> None:
 
 def _tracking_get(original: Callable[..., Any]) -> Callable[..., Any]:
     def __get__(self: Any, instance: Any, cls: Any = None) -> Any:
-        if instance is not None and _active is not None:
-            recordings = _active.get()
+        if instance is not None:
+            recordings = active.get()
             if recordings:
                 _note(recordings, (type(instance), self), READ, id(sys._getframe(1).f_code))
         return original(self, instance, cls)
@@ -127,11 +123,10 @@ def _tracking_get(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _tracking_populate(original: Callable[..., Any]) -> Callable[..., Any]:
     def populate(self: Any, row: Any, from_obj: Any) -> Any:
-        if _active is not None:
-            recordings = _active.get()
-            if recordings:
-                setter = getattr(self.local_setter, "__self__", None)
-                _note(recordings, (type(from_obj), setter), LOADED, 0)
+        recordings = active.get()
+        if recordings:
+            setter = getattr(self.local_setter, "__self__", None)
+            _note(recordings, (type(from_obj), setter), LOADED, 0)
         return original(self, row, from_obj)
 
     return populate

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 
-from ormwatch._analyse import _chain, _exists, _source
-from ormwatch._analyse._chain import Link
+from ormwatch._fix import _chain, _exists, _source
+from ormwatch._fix._chain import Link
 from ormwatch._query import CallSite, JoinedRelation
 
 

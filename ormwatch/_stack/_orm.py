@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import FrameType
 from typing import Any
 
-from ormwatch import _failsafe
-from ormwatch._frames import _reads, _relations, _shape
-from ormwatch._frames import _roles as r
+from ormwatch import _failsafe, _reads
+from ormwatch._introspect import _relations, _shape
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
+from ormwatch._stack import _roles as r
 from ormwatch._textcache import TextCache
 
 Hit = tuple[str, str, FrameType]

@@ -7,17 +7,16 @@ queryset (``Post.objects...``), the fix is that line with the call spliced in.
 
 from __future__ import annotations
 
-import io
 import linecache
 import re
-import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ormwatch._analyse import _chain, _source
-from ormwatch._frames import _relations, _view
+from ormwatch._fix import _chain, _source
+from ormwatch._introspect import _relations
 from ormwatch._query import CallSite
+from ormwatch._stack import _viewsite
 
 _SINGLE = frozenset({"forward_fk", "forward_o2o", "reverse_o2o"})
 
@@ -135,21 +134,10 @@ def splice(origin: CallSite | None, anchor: str, calls: str) -> str | None:
         return None
     if anchor not in origin.code:
         model = anchor.removesuffix(".objects")
-        if re.fullmatch(rf"model\s*=\s*{re.escape(model)}", without_comment(origin.code)):
+        if re.fullmatch(rf"model\s*=\s*{re.escape(model)}", _source.without_comment(origin.code)):
             return f"queryset = {anchor}{calls}"
         return None
-    return without_comment(origin.code).replace(anchor, anchor + calls, 1)
-
-
-def without_comment(code: str) -> str:
-    """A source line minus its trailing comment (tokenized, so '#' in strings survives)."""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type == tokenize.COMMENT:
-                return code[: token.start[1]].rstrip()
-    except (tokenize.TokenError, SyntaxError):  # a line that opens a bracket it closes later
-        pass
-    return code
+    return _source.without_comment(origin.code).replace(anchor, anchor + calls, 1)
 
 
 def deferred(
@@ -169,7 +157,7 @@ def deferred(
         call = ".defer({})".format(", ".join(f'"{f}"' for f in rest)) if rest else ""
         pattern = r"\.defer\([^)]*\)"
     if origin is not None and origin.kind == "python" and re.search(pattern, origin.code):
-        return re.sub(pattern, lambda _: call, without_comment(origin.code), count=1)
+        return re.sub(pattern, lambda _: call, _source.without_comment(origin.code), count=1)
     return f"{name}.objects{call}.all()" if call else f"{name}.objects.all()"
 
 
@@ -184,7 +172,7 @@ def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> C
     anchor = f"{model_name}.objects"
     if anchor in origin.code:
         return origin
-    if origin.code.startswith(_view.DEFINITIONS):
+    if origin.code.startswith(_viewsite.DEFINITIONS):
         return None  # a view as the call site: the lines above are another definition
     for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
         text = linecache.getline(origin.path, line)

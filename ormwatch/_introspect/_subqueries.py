@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ormwatch._frames import _relations
-from ormwatch._frames._paths import Hop, alias_paths, condition, m2m_hop
-from ormwatch._frames._where import column, lookups
+from ormwatch._introspect import _relations
+from ormwatch._introspect._paths import Hop, alias_paths, condition, m2m_hop
+from ormwatch._introspect._where import column, lookups
 from ormwatch._query import ImplicitSubquery
 
 

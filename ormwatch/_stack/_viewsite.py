@@ -5,7 +5,7 @@ Two such moments: a ``TemplateResponse`` rendering after its view returned
 library code running the queries inside the view (a serializer, a generic
 view's own code), read from Django's handler frame, whose ``callback`` is the
 resolved view. The view then stands in as the call site, and
-``ormwatch._analyse._views`` finds where it builds its queryset.
+``ormwatch._fix._view_origin`` finds where it builds its queryset.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from ormwatch._frames import _callsite
 from ormwatch._query import CallSite
+from ormwatch._stack import _callsite
 
 
 def of_response(frame: FrameType) -> Any:

@@ -21,7 +21,7 @@ from ormwatch._query import CallSite
 
 LIBRARY, USER, JINJA2 = 0, 1, 2
 
-# Read inline by ormwatch._frames.read, the hot loop.
+# Read inline by ormwatch._stack.read, the hot loop.
 code_kinds: dict[int, tuple[int, CodeType]] = {}  # id(code) -> (kind, code)
 sites: dict[tuple[Any, int], CallSite] = {}  # (id(code), f_lasti) -> site
 _by_line: dict[CallSite, CallSite] = {}

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
 import linecache
+import tokenize
 from dataclasses import dataclass
 
-from ormwatch._analyse import _fix
 from ormwatch._query import CallSite
 
 _TRUTH_PARENTS = (ast.If, ast.While, ast.IfExp, ast.Assert)
@@ -177,7 +178,7 @@ def rewrite(code: Code, line: int, replacements: list[tuple[ast.expr, str]]) -> 
             return None
         data = data[: node.col_offset] + new.encode() + data[node.end_col_offset :]
     # The user's trailing comment (a noqa, a note) was about the old code.
-    return _fix.without_comment(data.decode(errors="replace")).strip()
+    return without_comment(data.decode(errors="replace")).strip()
 
 
 def literal(source: str) -> object:
@@ -186,3 +187,14 @@ def literal(source: str) -> object:
         return ast.literal_eval(source)
     except (ValueError, SyntaxError):
         return None
+
+
+def without_comment(code: str) -> str:
+    """A source line minus its trailing comment (tokenized, so '#' in strings survives)."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                return code[: token.start[1]].rstrip()
+    except (tokenize.TokenError, SyntaxError):  # a line that opens a bracket it closes later
+        pass
+    return code

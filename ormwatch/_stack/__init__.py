@@ -13,8 +13,8 @@ from __future__ import annotations
 from types import FrameType
 from typing import Any
 
-from ormwatch._frames import _asyncsite, _callsite, _orm, _reuse, _roles, _view
 from ormwatch._query import CallSite, OrmContext
+from ormwatch._stack import _asyncsite, _callsite, _orm, _reuse, _roles, _viewsite
 
 __all__ = ["clear_caches", "read"]
 
@@ -22,7 +22,7 @@ __all__ = ["clear_caches", "read"]
 def clear_caches() -> None:
     """Drop what depends on ``LIBRARY_PATHS`` / ``USER_PATHS``: code kinds and sites."""
     _callsite.clear_caches()
-    _view.clear()
+    _viewsite.clear()
 
 
 def read(
@@ -58,8 +58,8 @@ def read(
             if role[0] == _roles.HANDLER:
                 # The view's caller: what lies beyond is middleware and server.
                 if not stack:  # library code ran it inside the view: name the view
-                    view = _view.of_handler(f)
-                    site = _view.site(view)
+                    view = _viewsite.of_handler(f)
+                    site = _viewsite.site(view)
                     if site is None:
                         view = None
                     else:
@@ -70,7 +70,7 @@ def read(
                 site = _callsite.django_template_site(f)
             elif role[0] == _roles.RESPONSE:
                 if view is None and not any(s.kind == "python" for s in stack):
-                    view = _view.of_response(f)
+                    view = _viewsite.of_response(f)
             elif role[0] == _roles.SYNC_TO_ASYNC:
                 if not stack and not tried_async:
                     tried_async = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ormwatch._analyse import _source
+from ormwatch._fix import _source
 from ormwatch._query import CallSite
 
 Arg = tuple[str | None, str]  # (keyword or None, source text of the value)

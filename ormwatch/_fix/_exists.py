@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ormwatch._analyse import _fix, _source
-from ormwatch._frames import _relations
+from ormwatch._fix import _compose, _source
+from ormwatch._introspect import _relations
 from ormwatch._query import Relation
 
 # A lookup on the relation itself (``banning__in=...``) is one on its key.
@@ -25,7 +25,7 @@ def exists_for(model_label: str, path: str, lookups: list[tuple[str, str]]) -> s
     ``path`` is the multi-valued relation from the model; ``lookups`` are
     (lookup relative to the model at the end of ``path``, value source text).
     """
-    model = _fix.model_class(model_label)
+    model = _compose.model_class(model_label)
     first, _, rest = path.partition("__")
     field = by_query_name(model, first)
     related = getattr(field, "related_model", None)
@@ -103,7 +103,7 @@ def _explicit_through(field: Any) -> tuple[Any, str, str] | None:
 
 def relation_of(label: str | None, path: str) -> Relation | None:
     """The first relation of lookup ``path`` from the model, as findings name relations."""
-    model = _fix.model_class(label)
+    model = _compose.model_class(label)
     field = by_query_name(model, path.split("__")[0])
     return _relations.relation(model, field) if field is not None else None
 
@@ -121,7 +121,7 @@ def by_query_name(model: Any, name: str) -> Any:
 
 def query_path(label: str | None, accessors: str) -> str | None:
     """A prefetch lookup (accessor names) as a filter lookup (query names)."""
-    model = _fix.model_class(label)
+    model = _compose.model_class(label)
     names = []
     for accessor in accessors.split("__"):
         field = _relations.find(model, accessor) if model is not None else None

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ormwatch._frames import _joins, _relations
-from ormwatch._frames._paths import Hop, alias_paths, condition
-from ormwatch._frames._subqueries import implicit
-from ormwatch._frames._where import column, expression_types, lookups
+from ormwatch._introspect import _joins, _relations
+from ormwatch._introspect._paths import Hop, alias_paths, condition
+from ormwatch._introspect._subqueries import implicit
+from ormwatch._introspect._where import column, expression_types, lookups
 from ormwatch._query import JoinedRelation
 
 _ORDER_PREFIX = "-+"
