@@ -230,7 +230,23 @@ def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type:
     by_kind = {f["kind"]: f for f in test["findings"]}
     assert by_kind["n_plus_one"]["call_site"]["line"] == 13
     assert by_kind["duplicate_query"]["call_site"]["line"] == 14
+    # Paths relative to the rootdir, as the terminal names tests; the absolute one beside.
+    absolute = str(pytester.path / "test_module.py")
+    duplicate = by_kind["duplicate_query"]
+    for site in [
+        by_kind["n_plus_one"]["call_site"],
+        by_kind["n_plus_one"]["origin"],
+        duplicate["call_site"],
+        *duplicate["details"]["call_sites"],
+    ]:
+        assert (site["path"], site["abs_path"]) == ("test_module.py", absolute)
     html = (pytester.path / "out" / "r.html").read_text()
+    assert "at test_module.py:13 test_n_plus_one" in html
+    assert "fix at test_module.py:12 test_n_plus_one" in html
+    assert str(pytester.path) not in html
+    # Four N+1 statements, three shown: the fourth is counted.
+    assert "<summary>SQL (4 queries)</summary>" in html
+    assert html.count("and 1 more</p>") == 1
     assert "test_module.py::test_n_plus_one" in html
     assert "N+1: 4 queries loading testapp.Post.category" in html
     assert "<script>alert(1)</script>" not in html

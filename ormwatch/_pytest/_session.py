@@ -18,6 +18,7 @@ import pytest
 from ormwatch._pytest import _baseline
 from ormwatch._pytest._fixture import OrmWatchFixture
 from ormwatch._pytest._options import Options
+from ormwatch._pytest._reports import relative_sites
 
 # One test's results until its call report is made: {"index", "query_count", "findings"}.
 _payload = pytest.StashKey[dict[str, Any]]()
@@ -115,6 +116,7 @@ class OrmWatchSession:
         data: dict[str, Any] = finding.to_dict()
         data["sql"] = [q.sql[:2000] for q in finding.queries[:3]]
         data["new"] = _baseline.key(data, self.config.rootpath) not in self.baseline
+        relative_sites(data, self.config.rootpath)
         return data
 
     @pytest.hookimpl(wrapper=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from typing import Any
 
@@ -13,13 +11,10 @@ _TIMING = re.compile(r"\d+(?:\.\d+)? ms\b")
 
 
 def _site(site: dict[str, Any] | None) -> str:
+    # The path is already relative to the rootdir, as in the reports (see _reports).
     if not site:
         return "(no user code on the stack)"
-    path = str(site["path"])
-    with contextlib.suppress(ValueError):
-        relative = os.path.relpath(path)
-        path = path if relative.startswith("..") else relative
-    return f"{path}:{site['line']} {site['function']}"
+    return f"{site['path']}:{site['line']} {site['function']}"
 
 
 def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> None:
