@@ -250,3 +250,26 @@ def test_the_summary_counts_a_finding_once_whatever_its_timing_in_each_test() ->
         "    e.g. t.py::a",
         "1 finding(s) at 1 call site(s)",
     ]
+
+
+def test_the_summary_prints_a_fix_of_several_lines_whole() -> None:
+    from ormwatch._pytest._summary import write_summary
+
+    site = {"path": "app/admin.py", "line": 9, "function": "OrderAdmin"}
+    fix = 'def get_queryset(self, request):\n    return super().get_queryset(request).prefetch_related("lines")'
+    finding = {
+        "kind": "n_plus_one",
+        "message": "N+1: 4 queries loading shop.Order.lines (1.0 ms), one per Order",
+        "call_site": site,
+        "origin": site,
+        "fix": fix,
+        "new": True,
+    }
+    reporter = Lines()
+    write_summary(reporter, {"t.py::a": [finding]})
+    assert reporter.lines[2:6] == [
+        "    fix at app/admin.py:9 OrderAdmin:",
+        "      def get_queryset(self, request):",
+        '          return super().get_queryset(request).prefetch_related("lines")',
+        "    e.g. t.py::a",
+    ]

@@ -37,9 +37,15 @@ def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> No
         reporter.write_line(f"{site}  ({len(tests)} test{'s' if len(tests) > 1 else ''})")
         for finding in group["findings"].values():
             reporter.write_line(f"  [{finding['kind']}] {finding['message']}")
-            if finding.get("fix"):
-                origin = _site(finding.get("origin")) if finding.get("origin") else ""
-                reporter.write_line(f"    fix at {origin}: {finding['fix'].splitlines()[0]}")
+            fix = str(finding.get("fix") or "").splitlines()
+            if fix:
+                origin = f" at {_site(finding['origin'])}" if finding.get("origin") else ""
+                if len(fix) == 1:
+                    reporter.write_line(f"    fix{origin}: {fix[0]}")
+                else:  # a fix of several lines, whole
+                    reporter.write_line(f"    fix{origin}:")
+                    for line in fix:
+                        reporter.write_line(f"      {line}")
         reporter.write_line(f"    e.g. {tests[0]}")
     total = sum(len(g["findings"]) for g in groups.values())
     reporter.write_line(f"{total} finding(s) at {len(groups)} call site(s)")
