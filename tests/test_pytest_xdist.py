@@ -267,7 +267,7 @@ def test_the_summary_prints_a_fix_of_several_lines_whole() -> None:
     }
     reporter = Lines()
     write_summary(reporter, {"t.py::a": [finding]})
-    assert reporter.lines[2:6] == [
+    assert reporter.lines[3:7] == [
         "    fix at app/admin.py:9 OrderAdmin:",
         "      def get_queryset(self, request):",
         '          return super().get_queryset(request).prefetch_related("lines")',
