@@ -293,13 +293,18 @@ def test_a_failing_tests_findings_reach_the_summary_the_reports_and_the_baseline
     html = (pytester.path / "out" / "r.html").read_text()
     assert "test_module.py::test_n_plus_one_then_fails" in html
     entries = json.loads((pytester.path / "baseline.json").read_text())["findings"]
-    assert sorted(e["function"] for e in entries) == ["test_n_plus_one", "test_n_plus_one_then_fails"]
+    assert sorted(e["function"] for e in entries) == [
+        "test_n_plus_one",
+        "test_n_plus_one_then_fails",
+    ]
 
 
 def test_fail_mode_adds_no_second_failure_to_a_failing_test(run) -> None:  # type: ignore[no-untyped-def]
     result = run("--ormwatch=fail", module=FAILING)
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines(["*assert 1 == 2*", "*FAILED test_module.py::test_n_plus_one_then_fails*"])
+    result.stdout.fnmatch_lines(
+        ["*assert 1 == 2*", "*FAILED test_module.py::test_n_plus_one_then_fails*"]
+    )
     result.stdout.no_fnmatch_line("*Failed: ormwatch found*test_n_plus_one_then_fails*")
 
 

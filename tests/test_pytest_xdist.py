@@ -256,7 +256,10 @@ def test_the_summary_prints_a_fix_of_several_lines_whole() -> None:
     from ormwatch._pytest._summary import write_summary
 
     site = {"path": "app/admin.py", "line": 9, "function": "OrderAdmin"}
-    fix = 'def get_queryset(self, request):\n    return super().get_queryset(request).prefetch_related("lines")'
+    fix = (
+        "def get_queryset(self, request):\n"
+        '    return super().get_queryset(request).prefetch_related("lines")'
+    )
     finding = {
         "kind": "n_plus_one",
         "message": "N+1: 4 queries loading shop.Order.lines (1.0 ms), one per Order",

@@ -69,9 +69,7 @@ def test_a_blown_budget_names_the_finding_both_lines_and_the_fix(db: None) -> No
     assert finding[4].strip() == 'for post in Post.objects.select_related("category").all():'
 
 
-def test_statements_past_max_queries_count_against_the_budget(
-    db: None, settings: Any
-) -> None:
+def test_statements_past_max_queries_count_against_the_budget(db: None, settings: Any) -> None:
     scenarios.seed()
     settings.ORMWATCH = {"MAX_QUERIES": 2}
     with pytest.raises(AssertionError) as raised, ormwatch.assert_max_queries(4):
