@@ -61,11 +61,12 @@ class OrmWatchSession:
             fixture = None
         if marker is None and fixture is None and not self.options.records_every_test:
             return (yield)
+        from ormwatch._pytest._unittest import set_up_unrecorded
         from ormwatch._record import watch
 
         report = None
         try:
-            with watch() as report:
+            with watch() as report, set_up_unrecorded(getattr(item, "instance", None)):
                 if fixture is not None:
                     fixture._report = report
                 result = yield
