@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "PANEL_MAX_QUERIES": 2000,
     # Fraction of requests the middleware records (0 to 1), for staging fleets.
     "SAMPLE_RATE": 1.0,
+    # Path prefixes the middleware never records or logs; None: the toolbar's URLs.
+    "EXCLUDE_PATHS": None,
 }
 
 
@@ -70,6 +72,7 @@ class Settings:
     editor_url: str | None
     panel_max_queries: int
     sample_rate: float
+    exclude_paths: tuple[str, ...] | None  # None: django-debug-toolbar's URL prefix
 
 
 def _enabled(value: Any) -> bool:
@@ -143,4 +146,9 @@ def _build(values: dict[str, Any]) -> Settings:
         editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
         panel_max_queries=int(values["PANEL_MAX_QUERIES"]),
         sample_rate=float(values["SAMPLE_RATE"]),
+        exclude_paths=(
+            None
+            if values["EXCLUDE_PATHS"] is None
+            else tuple(str(p) for p in values["EXCLUDE_PATHS"])
+        ),
     )

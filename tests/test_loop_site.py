@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 import ormwatch
-from ormwatch._format import block, one_line
+from ormwatch._format import block, log_message
 from ormwatch.panels import _render, _stats
 from tests.testapp import models
 from tests.testapp.models import LOrder, LOwner, LShop
@@ -53,8 +53,8 @@ def test_the_template_loop_is_named_beside_the_method_line(orders: list[LOrder])
     assert (finding.loop_site.path, finding.loop_site.line) == (str(TEMPLATE), 3)
     assert "{{ order.url }}" in finding.loop_site.code
     assert finding.to_dict()["loop_site"]["line"] == 3
-    assert "(repeated at " in one_line(finding)
-    assert "orders_table.html:3" in one_line(finding)
+    assert "(repeated at " in log_message(finding)
+    assert "orders_table.html:3" in log_message(finding)
     assert "  loop at " in block(finding)
     assert finding.fix is not None
     assert 'select_related("shop")' in finding.fix
