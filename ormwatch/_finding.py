@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ormwatch._fix._edit import Edit
 from ormwatch._query import CallSite, Query, Relation
 
 __all__ = ["Finding"]
@@ -16,7 +17,9 @@ class Finding:
 
     ``call_site`` is the line that triggered the queries (a template line when
     a template did); ``origin`` is the line where the queryset should change;
-    ``fix`` is the code to write there.
+    ``fix`` is the code to write there, the whole new statement; ``edits`` say
+    exactly which lines of which file it replaces (empty when no code can be
+    written with certainty: the message then says what to do in words).
     """
 
     kind: str
@@ -30,6 +33,7 @@ class Finding:
     saved_queries: int = 0
     sql_fragment: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    edits: tuple[Edit, ...] = ()
 
     @property
     def query_count(self) -> int:
@@ -59,4 +63,5 @@ class Finding:
             "saved_queries": self.saved_queries,
             "sql_fragment": self.sql_fragment,
             "details": self.details,
+            "edits": [e.to_dict() for e in self.edits],
         }

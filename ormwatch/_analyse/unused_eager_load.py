@@ -146,6 +146,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding:
     name = (main.orm.model or "Model").rsplit(".", 1)[-1]
     origin = builder_site(main, name) or code_site(main) or main.call_site
     chain = _chain.queryset_at(origin, name)
+    edit = None
     if chain is not None and origin is not None:
         for link in chain.calls(method):
             args = [
@@ -156,6 +157,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding:
             link.args = list(dict.fromkeys(args))  # "a", "a__b" -> "a", "a"
         chain.drop_empty(method)
         fix = chain.in_line(origin.line)
+        edit = chain.edit()
     else:
         fix = f'{name}.objects.{method}("{kept}")' if kept else f'# remove {method}("{lookup}")'
     names = lookup.split("__")
@@ -186,6 +188,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding:
         saved_queries=len(queries) - 1 if method == "prefetch_related" else 0,
         sql_fragment=fragment,
         details={"method": method, "lookup": lookup, "kept": kept},
+        edits=(edit,) if edit is not None else (),
     )
 
 
