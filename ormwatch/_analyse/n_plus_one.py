@@ -15,6 +15,7 @@ import django
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
+from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 
@@ -94,9 +95,11 @@ def _finding(
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
+    edit: Edit | None = None
     if first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        fix = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        written = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        fix, edit = written.code, written.edit
         how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
@@ -106,11 +109,12 @@ def _finding(
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
         eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
+        edit = eager.edit if eager else None
         if eager and loader is not None and _view_origin.is_admin(loader.view):
             line, fix = _view_origin.admin_fix(
                 loader.view, eager.select_related, eager.prefetch_related
             )
-            origin = line or origin
+            origin, edit = line or origin, None
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
@@ -129,6 +133,7 @@ def _finding(
         relation=relation,
         queries=queries,
         saved_queries=max(saved, 0),
+        edits=(edit,) if edit is not None else (),
     )
 
 

@@ -85,12 +85,15 @@ class Chain:
             elif link.text() != link.written:
                 spans.append((_end(previous), _end(link.node), link.text()))
             previous = link.node
+        # Added links after the same written one go in as one insertion, in order.
+        inserted: dict[_edit.Position, str] = {}
         anchor: ast.expr = self.root_node
         for link in self.links:
             if id(link) in written and link.node is not None:
                 anchor = link.node
                 continue
-            spans.append((_end(anchor), _end(anchor), link.text()))
+            inserted[_end(anchor)] = inserted.get(_end(anchor), "") + link.text()
+        spans += [(at, at, text) for at, text in inserted.items()]
         last = self.links[-1] if self.links else None
         bare = last is not None and last.args is None and last.subscript is None
         if bare and last is not self.written[-1] and last is not None and last.node is not None:
