@@ -31,14 +31,6 @@ class EagerFix:
     edit: _edit.Edit | None = None
 
 
-@dataclass(frozen=True)
-class Rewritten:
-    """A fix written into the user's statement: the code to show and the exact edit."""
-
-    code: str
-    edit: _edit.Edit | None
-
-
 def model_class(label: str | None) -> Any:
     if not label:
         return None
@@ -87,7 +79,7 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
     written = _extended(origin, name, wanted)
     if written is None:
         calls = "".join(f".{method}({quoted(paths)})" for method, paths in wanted.items() if paths)
-        written = _model_line(origin, name, calls) or Rewritten(
+        written = _model_line(origin, name, calls) or _edit.Rewritten(
             splice(origin, anchor, calls) or f"{anchor}{calls}", None
         )
     return EagerFix(
@@ -99,7 +91,7 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
     )
 
 
-def _model_line(origin: CallSite | None, name: str, calls: str) -> Rewritten | None:
+def _model_line(origin: CallSite | None, name: str, calls: str) -> _edit.Rewritten | None:
     """A class-based view's ``model = Post`` line, become ``queryset = Post.objects...``."""
     if origin is None or origin.kind != "python":
         return None
@@ -109,11 +101,13 @@ def _model_line(origin: CallSite | None, name: str, calls: str) -> Rewritten | N
     code = f"queryset = {name}.objects{calls}"
     found = _source.code_at(origin)
     if found is None or not isinstance(found.statement, ast.Assign):
-        return Rewritten(code, None)
-    return Rewritten(code, _edit.rewrite_statement(found, [(found.statement, code)]))
+        return _edit.Rewritten(code, None)
+    return _edit.Rewritten(code, _edit.rewrite_statement(found, [(found.statement, code)]))
 
 
-def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) -> Rewritten | None:
+def _extended(
+    origin: CallSite | None, name: str, wanted: dict[str, list[str]]
+) -> _edit.Rewritten | None:
     """The origin's statement with ``wanted`` paths added to its chain.
 
     A call of plain strings the chain already has is extended: a longer path
@@ -140,7 +134,7 @@ def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) 
     if origin is None or not chain.links or chain.links[0].name != "objects":
         return None
     chain.links[1:1] = added
-    return Rewritten(chain.in_line(origin.line), chain.edit())
+    return _edit.Rewritten(chain.in_line(origin.line), chain.edit())
 
 
 def quoted(paths: Iterable[str]) -> str:
@@ -169,7 +163,7 @@ def deferred(
     only: tuple[str, ...],
     defer: tuple[str, ...],
     origin: CallSite | None,
-) -> Rewritten:
+) -> _edit.Rewritten:
     """Load ``field`` with the rows: add it to ``only()``, or take it out of ``defer()``."""
     name = root_label.rsplit(".", 1)[-1]
     method = "only" if only else "defer"
@@ -182,8 +176,8 @@ def deferred(
             links[-1].args = [(None, f'"{f}"') for f in dict.fromkeys(fields)]
         else:  # the only deferred field: the call goes (a bare manager gets .all())
             chain.links = [link for link in chain.links if link is not links[-1]]
-        return Rewritten(chain.in_line(origin.line), chain.edit())
-    return Rewritten(f"{name}.objects{call}.all()", None)
+        return _edit.Rewritten(chain.in_line(origin.line), chain.edit())
+    return _edit.Rewritten(f"{name}.objects{call}.all()", None)
 
 
 def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> CallSite | None:

@@ -27,10 +27,12 @@ Span = tuple[Position, Position, str]  # replace from .. to with the text
 
 __all__ = [
     "Edit",
+    "Rewritten",
     "apply",
     "merge",
     "rewrite_spans",
     "rewrite_statement",
+    "rewritten",
     "shown",
     "statement_lines",
 ]
@@ -58,6 +60,30 @@ class Edit:
             "end_line": self.end_line,
             "text": self.text,
         }
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """A fix written into the user's statement: the code to show and the exact edit."""
+
+    code: str
+    edit: Edit | None
+
+
+def rewritten(
+    code: _source.Code, line: int, replacements: Sequence[tuple[ast.AST, str]]
+) -> Rewritten | None:
+    """The statement at ``code`` with each node replaced: shown whole, with its edit.
+
+    When the statement's lines are not its own (``a = 1; b = 2``), the line
+    alone is shown and no edit is made.
+    """
+    edit = rewrite_statement(code, replacements)
+    if edit is not None:
+        return Rewritten(shown(edit), edit)
+    nodes = [(n, new) for n, new in replacements if isinstance(n, ast.expr)]
+    text = _source.rewrite(code, line, nodes) if len(nodes) == len(replacements) else None
+    return Rewritten(text, None) if text is not None else None
 
 
 def statement_lines(code: _source.Code) -> tuple[int, int] | None:
