@@ -67,7 +67,7 @@ def apply_fixes(
     before = _run(getattr(_load(path), entry))
     patch = before.report.patch(cwd=str(tmp_path))
     (tmp_path / "ormwatch.patch").write_text(patch)
-    for check in (["--check"], []):
+    for check in (["--check"], []) if patch else ():  # git refuses an empty patch
         done = subprocess.run(
             ["git", "apply", *check, "ormwatch.patch"],
             cwd=tmp_path,
