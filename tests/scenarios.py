@@ -290,7 +290,14 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         None,
         "Blog.objects.bulk_create(",
     ),
-    ("duplicate", duplicate_bad, duplicate_fixed, "duplicate_query", None, "list(queryset)"),
+    (
+        "duplicate",
+        duplicate_bad,
+        duplicate_fixed,
+        "duplicate_query",
+        None,
+        'blog_rows = list(Blog.objects.filter(name__contains="김"))\n_ = list(blog_rows)',
+    ),
 ]
 
 

@@ -30,7 +30,6 @@ NO_CODE_REMEDY = {"slow_query"}
 # Pitfalls whose fix does not apply yet, and why, until it does (a fix that
 # starts working fails the test until it leaves this list).
 NOT_YET: dict[str, str] = {
-    "prefetch-then-filter": "prefetch_bypassed writes a placeholder, not code",
     "in-lazy-queryset": "unexpected_subquery has no edit yet",
     "exclude-reverse": "unexpected_join and unexpected_subquery have no edit yet",
     "or-join": "unexpected_join has no edit yet",
@@ -41,7 +40,6 @@ NOT_YET: dict[str, str] = {
     "len-and-if": "if qs: ... qs.get() becomes exists() + get(), two queries where "
     "first() runs one",
     "save-in-a-loop": "repeated_write writes a placeholder, not code",
-    "duplicate-query": "duplicate_query writes a placeholder, not code",
 }
 
 

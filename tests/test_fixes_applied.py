@@ -223,3 +223,49 @@ def test_the_only_deferred_field_leaves_a_queryset_not_a_manager(
     )
     fixed(applied, ["n_plus_one"])
     assert "    for entry in Entry.objects.all():\n" in applied.source
+
+
+@pytest.mark.usefixtures("blogs")
+def test_a_duplicate_at_two_lines_is_evaluated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Blog
+
+
+        def view():
+            blog = Blog.objects.get(name="alpha")
+            names = [category.name for category in blog.category.all()]
+            two = [category.name for category in blog.category.all() if "two" in category.name]
+            return names, two
+        """,
+    )
+    fixed(applied, ["duplicate_query"])
+    assert applied.after.report.query_count == applied.before.report.query_count - 1
+    assert "    category_rows = list(blog.category.all())\n" in applied.source
+
+
+@pytest.mark.usefixtures("blogs")
+def test_a_duplicate_with_a_write_between_gets_no_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Blog
+
+
+        def view():
+            before = list(Blog.objects.filter(name__startswith="a"))
+            Blog.objects.filter(name="beta").update(name="again")
+            after = list(Blog.objects.filter(name__startswith="a"))
+            return len(before), len(after)
+        """,
+    )
+    (finding,) = applied.before.report.findings
+    assert (finding.kind, finding.fix, finding.edits) == ("duplicate_query", None, ())
+    assert applied.before.result == (1, 2)  # reusing the first answer would be wrong
