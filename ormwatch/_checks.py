@@ -63,6 +63,7 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "REPEATED_WRITE_THRESHOLD": (_positive_int, "a whole number of repeats of at least 1, e.g. 2"),
     "DUPLICATE_THRESHOLD": (_positive_int, "a whole number of repeats of at least 1, e.g. 2"),
     "SLOW_QUERY_MS": (_number, "a number of milliseconds, e.g. 100"),
+    "REPORT_WRITES_IN_TESTS": (lambda v: isinstance(v, bool), "True or False"),
     "IGNORE": (
         lambda v: isinstance(v, (list, tuple)),
         'a list of rules such as {"kind": "n_plus_one"}',

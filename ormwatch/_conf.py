@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "REPEATED_WRITE_THRESHOLD": 2,
     "DUPLICATE_THRESHOLD": 2,
     "SLOW_QUERY_MS": 100.0,
+    # Report repeated writes in test modules too (set-up loops write rows one by one on purpose).
+    "REPORT_WRITES_IN_TESTS": False,
     # Rules silencing findings: dicts with any of kind, relation, path, fingerprint.
     "IGNORE": [],
     # Turns paths into editor links, e.g. "vscode://file/{path}:{line}".
@@ -63,6 +65,7 @@ class Settings:
     repeated_write_threshold: int
     duplicate_threshold: int
     slow_query_ms: float
+    report_writes_in_tests: bool
     ignore: tuple[dict[str, Any], ...]
     editor_url: str | None
     panel_max_queries: int
@@ -135,6 +138,7 @@ def _build(values: dict[str, Any]) -> Settings:
         repeated_write_threshold=int(values["REPEATED_WRITE_THRESHOLD"]),
         duplicate_threshold=int(values["DUPLICATE_THRESHOLD"]),
         slow_query_ms=float(values["SLOW_QUERY_MS"]),
+        report_writes_in_tests=bool(values["REPORT_WRITES_IN_TESTS"]),
         ignore=tuple(dict(rule) for rule in values["IGNORE"]),
         editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
         panel_max_queries=int(values["PANEL_MAX_QUERIES"]),

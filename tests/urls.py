@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from tests.testapp import class_views, views
+from tests.testapp import class_views, views, writes
 from tests.testapp.admin import other_site
 from tests.testapp.serializing import serializing_view
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("admin-other/", other_site.urls),
     path("posts/", views.post_list, name="post_list"),
+    path("blog-name/<int:pk>/", writes.blog_name),
+    path("add-post/", writes.add_post),
     path("posts-async/", views.post_list_async, name="post_list_async"),
     path("posts-in-a-category/", views.posts_in_a_category),
     path("posts-async-n1/", views.post_list_async_n_plus_one, name="post_list_async_n1"),

@@ -1,6 +1,6 @@
 """N+1: the same lazy load repeated once per instance of a list.
 
-Loads group by (fingerprint, relation, call site). A group is an N+1 when it
+Loads group by (request segment, fingerprint, relation, call site). A group is an N+1 when it
 touched at least ``N_PLUS_ONE_THRESHOLD`` distinct instances. A group whose
 instances were produced by another N+1 group (``post.category.blog`` in one
 loop) is folded into it, so the finding names the combined path once.
@@ -19,7 +19,7 @@ from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 
-Key = tuple[str, str, object]
+Key = tuple[int, str, str, object]
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
@@ -48,7 +48,8 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
             continue  # prefetch_bypassed explains these
         if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
             continue
-        key = (query.fingerprint, str(orm.relation), query.call_site)
+        # Per request segment: three requests of one test, each loading one row, are no N+1.
+        key = (query.segment, query.fingerprint, str(orm.relation), query.call_site)
         groups.setdefault(key, []).append(query)
     threshold = analysis.settings.n_plus_one_threshold
     return {

@@ -31,7 +31,7 @@ Unused = tuple[str, str, str]
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     found: dict[tuple[object, ...], Unused] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         orm = query.orm
         if orm.kind != "query" or orm.relation_use is None or loaded_model(query) is None:
             continue

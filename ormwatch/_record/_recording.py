@@ -13,6 +13,7 @@ from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
 from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
+from ormwatch._stack import _writer
 
 
 class Recording:
@@ -27,6 +28,7 @@ class Recording:
         "overflow_ms",
         "queries",
         "relation_use",
+        "segment",
         "settings",
         "started",
         "total_ms",
@@ -48,6 +50,8 @@ class Recording:
         self.relation_use: dict[str, int] = {}
         # Shareable ORM contexts of this recording's statements (_stack._reuse).
         self.contexts: dict[tuple[Any, ...], OrmContext] = {}
+        # Bumped when a request starts or finishes inside this recording (_segments).
+        self.segment = 0
 
     @property
     def full(self) -> bool:
@@ -88,6 +92,12 @@ def record(
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm, view = None, (), EMPTY_CONTEXT, None
+    library_write, direct_callers = None, 0
+    if orm.kind == "write" and call_site is not None:
+        try:
+            library_write, direct_callers = _writer.written_by(frame, settings.stack_depth)
+        except Exception as exc:  # keep the statement; the write counts as the user's
+            _failsafe.swallow("reading who wrote a row", exc)
     connection = context.get("connection")
     params_key = None
     if settings.record_params:
@@ -122,5 +132,8 @@ def record(
                 ignored=ignored,
                 params_key=params_key,
                 view=view,
+                segment=recording.segment,
+                library_write=library_write,
+                direct_callers=direct_callers,
             )
         )

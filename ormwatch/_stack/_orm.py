@@ -8,6 +8,7 @@ from typing import Any
 from ormwatch import _failsafe, _reads
 from ormwatch._introspect import _relations, _shape
 from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
+from ormwatch._stack import _callsite
 from ormwatch._stack import _roles as r
 from ormwatch._textcache import TextCache
 
@@ -54,6 +55,8 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     method = chain[0] if chain else None
     queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
     fields: dict[str, Any] = {"method": method, "chain": tuple(chain)}
+    if queryset_frame is not None and _callsite.library_caller(queryset_frame):
+        fields["library_caller"] = True
     if compiler is not None:
         fields.update(_compiled(compiler, sql))
     if queryset is not None:
