@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ormwatch._errors import OrmWatchError, OrmWatchWarning
 from ormwatch._finding import Finding
+from ormwatch._fix._edit import Edit
 from ormwatch._ignore import ignore
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import (
@@ -22,6 +23,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "CallSite",
+    "Edit",
     "Finding",
     "ImplicitSubquery",
     "JoinedRelation",

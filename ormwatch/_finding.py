@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ormwatch._fix._edit import Edit
 from ormwatch._query import CallSite, Query, Relation
 
 __all__ = ["Finding"]
@@ -16,9 +17,11 @@ class Finding:
 
     ``call_site`` is the line that triggered the queries (a template line when
     a template did); ``origin`` is the line where the queryset should change;
-    ``fix`` is the code to write there. ``loop_site`` is the user line that
-    repeats the call site when that is not the call site itself (a template
-    loop calling a model method that runs the query).
+    ``fix`` is the whole new statement to write there; ``edits`` say exactly
+    which lines of which file it replaces (empty when no code can be written
+    with certainty: the message then says what to do in words). ``loop_site``
+    is the user line that repeats the call site when that is not the call
+    site itself (a template loop calling a model method that runs the query).
     """
 
     kind: str
@@ -33,6 +36,7 @@ class Finding:
     sql_fragment: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     loop_site: CallSite | None = None
+    edits: tuple[Edit, ...] = ()
 
     @property
     def query_count(self) -> int:
@@ -63,4 +67,5 @@ class Finding:
             "saved_queries": self.saved_queries,
             "sql_fragment": self.sql_fragment,
             "details": self.details,
+            "edits": [e.to_dict() for e in self.edits],
         }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ormwatch import _failsafe
 from ormwatch._finding import Finding
+from ormwatch._fix._patch import unified_diff
 from ormwatch._query import Query
 
 if TYPE_CHECKING:
@@ -73,6 +74,14 @@ class Report:
             f"<ormwatch.Report {self.query_count} queries, {self.sql_ms:.1f} ms, "
             f"{len(self.findings)} findings>"
         )
+
+    def patch(self, cwd: str | None = None) -> str:
+        """Every finding's edits as one unified diff (paths relative to ``cwd``).
+
+        Edits of one statement are merged, and the imports the fixes need are
+        added; ``git apply`` takes the result.
+        """
+        return unified_diff((e for f in self.findings for e in f.edits), cwd)
 
     def to_dict(self) -> dict[str, Any]:
         return {

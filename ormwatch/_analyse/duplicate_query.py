@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, ran_by_library
 from ormwatch._finding import Finding
+from ormwatch._fix import _hoist
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 
@@ -46,6 +47,10 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             continue
         sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
         where = ", ".join(str(s) for s in sites)
+        between = analysis.queries[queries[0].index + 1 : queries[-1].index]
+        # A write between the runs may change the answer: reusing it is no longer the same.
+        written = any(q.orm.kind == "write" for q in between)
+        fix = None if written else _hoist.hoisted(sites)
         yield Finding(
             kind=Kind.DUPLICATE_QUERY.value,
             message=(
@@ -54,8 +59,9 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             ),
             call_site=sites[0] if sites else None,
             origin=sites[0] if sites else None,
-            fix="rows = list(queryset)  # evaluate once, then reuse rows (or a cached_property)",
+            fix=fix[0] if fix else None,
             queries=queries,
             saved_queries=len(queries) - 1,
             details={"call_sites": [s.to_dict() for s in sites]},
+            edits=fix[1] if fix else (),
         )

@@ -92,10 +92,13 @@ def _finding(
         f"those return rows, not {name} objects, so there is nothing to attach related "
         f"objects to (seed 001); drop it, or name the related fields in values()"
     )
+    edit = None
     if chain is not None and origin is not None:
-        fix = chain.without(method).in_line(origin.line)
+        kept = chain.without(method)
+        fix: str | None = kept.in_line(origin.line)
+        edit = kept.edit()
     else:
-        fix = f'{name}.objects.values(...)  # no {method}(); related fields: values("rel__x")'
+        fix = None  # the message says what to do: no statement to rewrite was found
     return Finding(
         kind=Kind.EAGER_LOAD_IGNORED.value,
         message=message,
@@ -105,6 +108,7 @@ def _finding(
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
         details={"method": method, "lookups": list(lookups)},
+        edits=(edit,) if edit is not None else (),
     )
 
 

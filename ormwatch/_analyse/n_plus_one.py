@@ -16,6 +16,7 @@ from ormwatch._analyse import _chained, _loop
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
+from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 
@@ -97,6 +98,7 @@ def _finding(
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
+    edit: Edit | None = None
     if handed_over(loader):
         # A delete handed the rows to a signal handler one by one: no queryset
         # of the user's loaded them, so there is no line to fix.
@@ -109,7 +111,8 @@ def _finding(
         what = str(relation)
     elif first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        fix = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        written = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        fix, edit = written.code, written.edit
         how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
@@ -119,11 +122,12 @@ def _finding(
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
         eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
+        edit = eager.edit if eager else None
         if eager and loader is not None and _view_origin.is_admin(loader.view):
             line, fix = _view_origin.admin_fix(
                 loader.view, eager.select_related, eager.prefetch_related
             )
-            origin = line or origin
+            origin, edit = line or origin, None
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
@@ -143,6 +147,7 @@ def _finding(
         queries=queries,
         saved_queries=max(saved, 0),
         loop_site=_loop.loop_site(first),
+        edits=(edit,) if edit is not None else (),
     )
 
 

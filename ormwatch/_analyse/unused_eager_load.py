@@ -186,6 +186,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
     name = (main.orm.model or "Model").rsplit(".", 1)[-1]
     origin = builder_site(main, name) or code_site(main) or main.call_site
     chain = _chain.queryset_at(origin, name)
+    edit = None
     if chain is not None and origin is not None:
         for link in chain.calls(method):
             args = [
@@ -196,6 +197,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
             link.args = list(dict.fromkeys(args))  # "a", "a__b" -> "a", "a"
         chain.drop_empty(method)
         fix = chain.in_line(origin.line)
+        edit = chain.edit()
         if fix.strip() == _source.without_comment(origin.code).strip():
             return None  # the eager load is not on this line: nothing to write here
     else:
@@ -229,6 +231,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
         saved_queries=len(queries) - 1 if method == "prefetch_related" else 0,
         sql_fragment=fragment,
         details={"method": method, "lookup": lookup, "kept": kept},
+        edits=(edit,) if edit is not None else (),
     )
 
 

@@ -7,13 +7,14 @@ queryset (``Post.objects...``), the fix is that line with the call spliced in.
 
 from __future__ import annotations
 
+import ast
 import linecache
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ormwatch._fix import _chain, _source
+from ormwatch._fix import _chain, _edit, _source
 from ormwatch._introspect import _relations
 from ormwatch._query import CallSite
 from ormwatch._stack import _viewsite
@@ -27,6 +28,7 @@ class EagerFix:
     select_related: tuple[str, ...]
     prefetch_related: tuple[str, ...]
     extra_queries: int  # queries the fix itself costs (one per prefetch level)
+    edit: _edit.Edit | None = None
 
 
 def model_class(label: str | None) -> Any:
@@ -74,31 +76,47 @@ def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFi
     name = root_label.rsplit(".", 1)[-1]
     anchor = f"{name}.objects"
     wanted = {"select_related": list(dict.fromkeys(selects)), "prefetch_related": prefetches}
-    code = _extended(origin, name, wanted)
-    if code is None:
+    written = _extended(origin, name, wanted)
+    if written is None:
         calls = "".join(f".{method}({quoted(paths)})" for method, paths in wanted.items() if paths)
-        code = splice(origin, anchor, calls) or f"{anchor}{calls}"
+        written = _model_line(origin, name, calls) or _edit.Rewritten(
+            splice(origin, anchor, calls) or f"{anchor}{calls}", None
+        )
     return EagerFix(
-        code=code,
+        code=written.code,
         select_related=tuple(dict.fromkeys(selects)),
         prefetch_related=tuple(prefetches),
         extra_queries=extra,
+        edit=written.edit,
     )
 
 
-def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) -> str | None:
-    """The origin's line with ``wanted`` paths added to its chain's own calls.
+def _model_line(origin: CallSite | None, name: str, calls: str) -> _edit.Rewritten | None:
+    """A class-based view's ``model = Post`` line, become ``queryset = Post.objects...``."""
+    if origin is None or origin.kind != "python":
+        return None
+    stripped = _source.without_comment(origin.code)
+    if not re.fullmatch(rf"model\s*=\s*{re.escape(name)}", stripped):
+        return None
+    code = f"queryset = {name}.objects{calls}"
+    found = _source.code_at(origin)
+    if found is None or not isinstance(found.statement, ast.Assign):
+        return _edit.Rewritten(code, None)
+    return _edit.Rewritten(code, _edit.rewrite_statement(found, [(found.statement, code)]))
 
-    Only when the chain already has a call of plain strings to extend: a
-    longer path loads its prefix too, so ``"category__blog"`` replaces
-    ``"category"``. The calls it lacks go right after ``objects``.
+
+def _extended(
+    origin: CallSite | None, name: str, wanted: dict[str, list[str]]
+) -> _edit.Rewritten | None:
+    """The origin's statement with ``wanted`` paths added to its chain.
+
+    A call of plain strings the chain already has is extended: a longer path
+    loads its prefix too, so ``"category__blog"`` replaces ``"category"``.
+    The calls it lacks go right after ``objects``.
     """
-    if origin is None or not any(f".{m}(" in origin.code for m, p in wanted.items() if p):
-        return None  # nothing to extend: no need to parse the source
     chain = _chain.queryset_at(origin, name)
     if chain is None:
         return None
-    extended = False
     added: list[_chain.Link] = []
     for method, paths in wanted.items():
         if not paths:
@@ -111,13 +129,12 @@ def _extended(origin: CallSite | None, name: str, wanted: dict[str, list[str]]) 
         if given and len(given) == len(values):
             kept = [p for p in given if not any(n.startswith(f"{p}__") for n in paths)]
             calls[0].args = [(None, quoted([*kept, *paths]))]
-            extended = True
         else:
             added.append(_chain.Link(method, [(None, quoted(paths))]))
-    if not extended:
+    if origin is None or not chain.links or chain.links[0].name != "objects":
         return None
     chain.links[1:1] = added
-    return chain.in_line(origin.line)
+    return _edit.Rewritten(chain.in_line(origin.line), chain.edit())
 
 
 def quoted(paths: Iterable[str]) -> str:
@@ -146,19 +163,21 @@ def deferred(
     only: tuple[str, ...],
     defer: tuple[str, ...],
     origin: CallSite | None,
-) -> str:
+) -> _edit.Rewritten:
+    """Load ``field`` with the rows: add it to ``only()``, or take it out of ``defer()``."""
     name = root_label.rsplit(".", 1)[-1]
-    if only:
-        fields = ", ".join(f'"{f}"' for f in (*only, field))
-        call = f".only({fields})"
-        pattern = r"\.only\([^)]*\)"
-    else:
-        rest = [f for f in defer if f != field]
-        call = ".defer({})".format(", ".join(f'"{f}"' for f in rest)) if rest else ""
-        pattern = r"\.defer\([^)]*\)"
-    if origin is not None and origin.kind == "python" and re.search(pattern, origin.code):
-        return re.sub(pattern, lambda _: call, _source.without_comment(origin.code), count=1)
-    return f"{name}.objects{call}.all()" if call else f"{name}.objects.all()"
+    method = "only" if only else "defer"
+    fields = [*only, field] if only else [f for f in defer if f != field]
+    call = f".{method}({quoted(fields)})" if fields else ""
+    chain = _chain.queryset_at(origin, name)
+    links = chain.calls(method) if chain is not None else []
+    if chain is not None and origin is not None and links:
+        if fields:
+            links[-1].args = [(None, f'"{f}"') for f in dict.fromkeys(fields)]
+        else:  # the only deferred field: the call goes (a bare manager gets .all())
+            chain.links = [link for link in chain.links if link is not links[-1]]
+        return _edit.Rewritten(chain.in_line(origin.line), chain.edit())
+    return _edit.Rewritten(f"{name}.objects{call}.all()", None)
 
 
 def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> CallSite | None:
