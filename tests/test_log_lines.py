@@ -101,10 +101,11 @@ def test_a_duplicate_query_names_each_line_once(caplog: pytest.LogCaptureFixture
     assert message.startswith("Duplicate query: the same SQL and parameters ran 2 times (")
     assert message.count(first) == 1
     assert message.count(second) == 1
-    assert message.endswith(
-        f"ms) at {first}, {second}; fix at line {first.split(':')[1].split()[0]}: "
-        "rows = list(queryset)  # evaluate once, then reuse rows (or a cached_property)"
-    )
+    (finding,) = report.findings
+    head, *fix = message.split("\n")
+    assert head.endswith(f"ms) at {first}, {second}; fix at line {first.split(':')[1].split()[0]}:")
+    assert fix == [f"    {line}" for line in (finding.fix or "").splitlines()]
+    assert fix[0] == '    blog_rows = list(Blog.objects.filter(name__contains="김"))'
 
 
 @pytest.mark.django_db
