@@ -29,28 +29,41 @@ def _same(params: object) -> object:
     return json.dumps(params, default=str, sort_keys=True)
 
 
+def _writes(query: Query) -> bool:
+    if query.orm.kind == "write":
+        return True
+    return query.sql.lstrip()[:7].upper().startswith(_WRITE_VERBS)
+
+
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+
+
 def detect(analysis: Analysis) -> Iterator[Finding]:
-    # Per request segment: two requests of one test loading the same row are no duplicate.
-    groups: dict[tuple[int, str, str, object], list[Query]] = {}
+    # Per request segment: two requests of one test loading the same row are no
+    # duplicate. Per write: the same SELECT after an INSERT, UPDATE or DELETE
+    # reads again on purpose (the answer may have changed), so a write starts
+    # new groups.
+    groups: dict[tuple[int, int, str, str, object], list[Query]] = {}
+    writes = 0
     for query in analysis.queries:
+        if _writes(query):
+            writes += 1
+            continue
         if query.index in analysis.claimed or query.is_transaction:
             continue
-        if query.orm.kind == "write" or query.call_site is None or ran_by_library(query):
+        if query.call_site is None or ran_by_library(query):
             continue  # (library code inside a view: no line of the user's runs it twice)
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
         real = _same(query.params) if query.params_key is None else query.params_key
-        key = (query.segment, query.alias, query.sql, real)
+        key = (query.segment, writes, query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():
         if len(queries) < analysis.settings.duplicate_threshold:
             continue
         sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
         where = ", ".join(str(s) for s in sites)
-        between = analysis.queries[queries[0].index + 1 : queries[-1].index]
-        # A write between the runs may change the answer: reusing it is no longer the same.
-        written = any(q.orm.kind == "write" for q in between)
-        fix = None if written else _hoist.hoisted(sites)
+        fix = _hoist.hoisted(sites)
         yield Finding(
             kind=Kind.DUPLICATE_QUERY.value,
             message=(
