@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, Query, Relation
 
 __all__ = ["Finding"]
@@ -19,9 +20,9 @@ class Finding:
     ``fix`` is the code to write there.
     """
 
-    kind: str
+    kind: Kind
     message: str
-    severity: str = "warning"
+    severity: Severity = Severity.WARNING
     call_site: CallSite | None = None
     origin: CallSite | None = None
     fix: str | None = None
@@ -31,6 +32,16 @@ class Finding:
     sql_fragment: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The enums, even when given their strings (``Kind("n_plus_one")``).
+        self.kind = Kind(self.kind)
+        self.severity = Severity(self.severity)
+
+    @property
+    def docs_url(self) -> str:
+        """The kind's section of docs/findings.md, which explains it and its fix."""
+        return self.kind.docs_url
+
     @property
     def query_count(self) -> int:
         return len(self.queries)
@@ -38,7 +49,7 @@ class Finding:
     @property
     def informational(self) -> bool:
         """An ``info`` finding: logged at INFO and shown, but it never fails a test or a request."""
-        return self.severity == "info"
+        return self.severity is Severity.INFO
 
     @property
     def duration_ms(self) -> float:
@@ -46,9 +57,10 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "message": self.message,
-            "severity": self.severity,
+            "severity": self.severity.value,
+            "docs_url": self.docs_url,
             "call_site": self.call_site.to_dict() if self.call_site else None,
             "origin": self.origin.to_dict() if self.origin else None,
             "fix": self.fix,

@@ -1,4 +1,4 @@
-"""The same SQL with the same parameters, run more than once (seed 001).
+"""The same SQL with the same parameters, run more than once.
 
 Usually a queryset evaluated twice instead of its result being reused.
 Statements an earlier detector explained (N+1 loads) are not counted again.
@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, ran_by_library
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -46,7 +47,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
         where = ", ".join(str(s) for s in sites)
         yield Finding(
-            kind=Kind.DUPLICATE_QUERY.value,
+            kind=Kind.DUPLICATE_QUERY,
             message=(
                 f"Duplicate query: the same SQL and parameters ran {len(queries)} times "
                 f"({sum(q.duration_ms for q in queries):.1f} ms) at {where}; reuse the first result"
@@ -58,3 +59,11 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             saved_queries=len(queries) - 1,
             details={"call_sites": [s.to_dict() for s in sites]},
         )
+
+
+KIND = KindSpec(
+    kind=Kind.DUPLICATE_QUERY,
+    label="duplicate",
+    plural="duplicates",
+    detect=detect,
+)

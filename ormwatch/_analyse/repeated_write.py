@@ -1,4 +1,4 @@
-"""Writes of one row at a time from one call site, in a loop (seed 003)."""
+"""Writes of one row at a time from one call site, in a loop."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -34,7 +35,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         verb = shape.split(" ", 1)[0]
         fix = _fix(method, verb, model, shape)
         yield Finding(
-            kind=Kind.REPEATED_WRITE.value,
+            kind=Kind.REPEATED_WRITE,
             message=(
                 f"Repeated write: {repeats} single-row {verb.upper()}s of {model} from "
                 f"{method}() in a loop ({sum(q.duration_ms for q in queries):.1f} ms, "
@@ -63,3 +64,11 @@ def _fix(method: str, verb: str, model: str, shape: str) -> str:
     if method == "update":
         return f"{model}.objects.filter(...).update(...)  # one UPDATE for all rows, or bulk_update"
     return f"{model}.objects.bulk_update(objs, [{fields}])"
+
+
+KIND = KindSpec(
+    kind=Kind.REPEATED_WRITE,
+    label="repeated write",
+    plural="repeated writes",
+    detect=detect,
+)

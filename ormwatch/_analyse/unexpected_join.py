@@ -1,4 +1,4 @@
-"""A join the user did not ask for with ``select_related`` (seeds 000, 002, 003).
+"""A join the user did not ask for with ``select_related``.
 
 Four shapes, read from the relations a statement joins and what uses them:
 
@@ -8,7 +8,7 @@ Four shapes, read from the relations a statement joins and what uses them:
 - ``explosion``: two independent multi-valued joins, so rows (or aggregates)
   multiply: one ``Exists`` / subquery per relation (warning);
 - ``or_self_join``: an ``OR`` across two reverse relations that joins the
-  same table twice with LEFT OUTER JOINs (seed 000's ``Q(banning=user) |
+  same table twice with LEFT OUTER JOINs (``Q(banning=user) |
   Q(banned=user)``): the special case of ``explosion`` (warning);
 - ``filter_join``: a single-valued join made only to filter, its condition
   in WHERE; ``FilteredRelation`` moves it into the join's ON (info).
@@ -23,11 +23,12 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
 from ormwatch._fix import _exists
 from ormwatch._fix import _join_rewrite as fixes
-from ormwatch._kinds import Kind
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import JoinedRelation, OrmContext, Query
 
 Case = tuple[str, tuple[JoinedRelation, ...]]
@@ -126,7 +127,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         lookups = ", ".join(f"{relation.path}__{c}" for c in relation.conditions)
         message = (
             f"Join for a filter: {lookups} joins {related} into the {outer} query only to "
-            f"filter on it, with the condition in WHERE (seed 002); for an INNER JOIN, WHERE "
+            f"filter on it, with the condition in WHERE; for an INNER JOIN, WHERE "
             f"and ON give the same rows, and FilteredRelation puts it in the join's ON"
         )
         fix = fixes.filtered_relation(origin, outer, relation)
@@ -142,14 +143,14 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             how, cure = "ordering by", f"order by one value per {outer} (an aggregate)"
         message = (
             f"Unexpected join: {how} {outer}.{relation.path} joins a multi-valued relation, so "
-            f"each {outer} comes back once per matching {related} (seed 003); {cure}"
+            f"each {outer} comes back once per matching {related}; {cure}"
         )
         fix = fixes.repeat(origin, model, relation)
     elif name == "or_self_join":
         table = relations[0].tables[0]
         message = (
             f"Unexpected join: an OR across {listed} joins {table} twice with LEFT OUTER "
-            f"JOIN, so each {outer} repeats once per row on either side (seed 000); test each "
+            f"JOIN, so each {outer} repeats once per row on either side; test each "
             f"side with Exists() instead"
         )
         fix = fixes.either(origin, model, relations)
@@ -168,9 +169,9 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         )
         fix = fixes.either(origin, model, relations, grouped=query.orm.grouped)
     return Finding(
-        kind=Kind.UNEXPECTED_JOIN.value,
+        kind=Kind.UNEXPECTED_JOIN,
         message=message,
-        severity="info" if name == "filter_join" else "warning",
+        severity=Severity.INFO if name == "filter_join" else Severity.WARNING,
         call_site=query.call_site,
         origin=origin,
         fix=fix,
@@ -179,3 +180,12 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         sql_fragment=_fragment.join_fragment(query.sql, aliases),
         details={"case": name, "paths": [r.path for r in relations]},
     )
+
+
+KIND = KindSpec(
+    kind=Kind.UNEXPECTED_JOIN,
+    label="unexpected join",
+    plural="unexpected joins",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

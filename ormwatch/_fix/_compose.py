@@ -42,14 +42,8 @@ def model_class(label: str | None) -> Any:
 
 def resolve(model: Any, path: str) -> list[str] | None:
     """The relation kind of each segment of ``path`` from ``model``, or None if invalid."""
-    kinds: list[str] = []
-    for segment in path.split("__"):
-        field = _relations.find(model, segment) if model is not None else None
-        if field is None or not getattr(field, "is_relation", False):
-            return None
-        kinds.append(_relations.relation_kind(field))
-        model = field.related_model if isinstance(field.related_model, type) else None
-    return kinds
+    hops = _relations.walk(model, path)
+    return None if hops is None else [_relations.relation_kind(h.field) for h in hops]
 
 
 def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFix | None:
@@ -149,12 +143,11 @@ def deferred(
 ) -> str:
     name = root_label.rsplit(".", 1)[-1]
     if only:
-        fields = ", ".join(f'"{f}"' for f in (*only, field))
-        call = f".only({fields})"
+        call = f".only({quoted((*only, field))})"
         pattern = r"\.only\([^)]*\)"
     else:
         rest = [f for f in defer if f != field]
-        call = ".defer({})".format(", ".join(f'"{f}"' for f in rest)) if rest else ""
+        call = f".defer({quoted(rest)})" if rest else ""
         pattern = r"\.defer\([^)]*\)"
     if origin is not None and origin.kind == "python" and re.search(pattern, origin.code):
         return re.sub(pattern, lambda _: call, _source.without_comment(origin.code), count=1)

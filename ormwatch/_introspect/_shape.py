@@ -16,14 +16,14 @@ from ormwatch._introspect import _joins, _relations
 from ormwatch._introspect._paths import Hop, alias_paths, condition
 from ormwatch._introspect._subqueries import implicit
 from ormwatch._introspect._where import column, expression_types, lookups
-from ormwatch._query import JoinedRelation
+from ormwatch._query import ContextFields, JoinedRelation
 
 _ORDER_PREFIX = "-+"
 
 
-def shape(compiler: Any) -> dict[str, Any]:
+def shape(compiler: Any) -> ContextFields:
     query = compiler.query
-    fields: dict[str, Any] = {}
+    fields: ContextFields = {}
     if len(query.alias_map) > 1:
         fields["distinct"] = bool(query.distinct)
         fields["grouped"] = query.group_by is not None

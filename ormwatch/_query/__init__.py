@@ -11,6 +11,7 @@ from typing import Any
 
 from ormwatch._query._context import (
     EMPTY_CONTEXT,
+    ContextFields,
     ImplicitSubquery,
     JoinedRelation,
     OrmContext,
@@ -21,6 +22,7 @@ from ormwatch._query._site import CallSite
 __all__ = [
     "EMPTY_CONTEXT",
     "CallSite",
+    "ContextFields",
     "ImplicitSubquery",
     "JoinedRelation",
     "OrmContext",
