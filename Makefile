@@ -70,7 +70,7 @@ lint: $(STAMP)-lint
 # The example project on http://127.0.0.1:8000/ with django-debug-toolbar.
 demo: venv
 	$(BIN)/python example_project/manage.py migrate --noinput
-	$(BIN)/python example_project/manage.py seed
+	$(BIN)/python example_project/manage.py demo_data
 	$(BIN)/python example_project/manage.py runserver 127.0.0.1:8000
 
 # Benchmarks (bench/run.py; docs/performance.md) run in their own venv with

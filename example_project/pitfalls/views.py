@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,13 +15,21 @@ from shop.models import Product
 
 from .registry import PITFALLS
 
+# The findings reference beside the example project, in ormwatch's checkout.
+FINDINGS = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
+
 
 def index(request: HttpRequest) -> HttpResponse:
-    seeded = {
+    counts = {
         "posts": Post.objects.count(),
         "pizzas": Pizza.objects.count(),
         "products": Product.objects.count(),
         "books": Book.objects.count(),
         "users": User.objects.count(),
     }
-    return render(request, "pitfalls/index.html", {"pitfalls": PITFALLS, "seeded": seeded})
+    return render(request, "pitfalls/index.html", {"pitfalls": PITFALLS, "counts": counts})
+
+
+def findings(request: HttpRequest) -> HttpResponse:
+    """docs/findings.md as text: each page's "why and how to fix it" link."""
+    return HttpResponse(FINDINGS.read_text(), content_type="text/plain; charset=utf-8")
