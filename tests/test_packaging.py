@@ -24,6 +24,8 @@ import pytest
 
 import ormwatch
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIRS = ("templates", "static")
 # Everything the sdist may hold at its top level: the package, its data, its

@@ -139,9 +139,9 @@ def test_fixture_budget(seeded, ormwatch):
     result.stdout.fnmatch_lines(["*expected at most 1 queries, ran 2:*"])
 
 
-def test_a_baseline_accepts_todays_findings_even_when_they_move(
+def test_a_baseline_accepts_todays_findings_even_when_they_move(  # type: ignore[no-untyped-def]
     run, pytester: pytest.Pytester
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     baseline = pytester.path / "ormwatch-baseline.json"
     run(
         "--ormwatch=fail", f"--ormwatch-baseline={baseline}", "--ormwatch-update-baseline"
