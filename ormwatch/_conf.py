@@ -182,6 +182,10 @@ class Settings:
         100, "Milliseconds above which one statement is a slow_query.",
         _number, "a number of milliseconds, e.g. 100", float,
     )
+    report_writes_in_tests: bool = _setting(
+        False, "Report repeated writes in test modules too (set-up loops write rows on purpose).",
+        _bool, "True or False", bool,
+    )
     ignore: tuple[dict[str, Any], ...] = _setting(
         [], "Rules silencing findings: dicts with any of kind, relation, path, fingerprint.",
         _list, 'a list of rules such as {"kind": "n_plus_one"}', _rules,

@@ -17,7 +17,9 @@ class Finding:
 
     ``call_site`` is the line that triggered the queries (a template line when
     a template did); ``origin`` is the line where the queryset should change;
-    ``fix`` is the code to write there.
+    ``fix`` is the code to write there. ``loop_site`` is the user line that
+    repeats the call site when that is not the call site itself (a template
+    loop calling a model method that runs the query).
     """
 
     kind: Kind
@@ -31,6 +33,7 @@ class Finding:
     saved_queries: int = 0
     sql_fragment: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    loop_site: CallSite | None = None
 
     def __post_init__(self) -> None:
         # The enums, even when given their strings (``Kind("n_plus_one")``).
@@ -63,6 +66,7 @@ class Finding:
             "docs_url": self.docs_url,
             "call_site": self.call_site.to_dict() if self.call_site else None,
             "origin": self.origin.to_dict() if self.origin else None,
+            "loop_site": self.loop_site.to_dict() if self.loop_site else None,
             "fix": self.fix,
             "relation": self.relation.to_dict() if self.relation else None,
             "query_count": self.query_count,

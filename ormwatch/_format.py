@@ -34,6 +34,8 @@ def one_line(finding: Finding) -> str:
     text = headline(finding)
     if finding.call_site is not None:
         text += f" at {finding.call_site}"
+    if finding.loop_site is not None:
+        text += f" (repeated at {finding.loop_site})"
     if finding.fix:
         fix = finding.fix.splitlines()[0].strip()
         text += f"; fix at {finding.origin}: {fix}" if finding.origin else f"; fix: {fix}"
@@ -47,6 +49,10 @@ def block(finding: Finding, verbose: bool = False, max_sql: int = 3) -> str:
         lines.append(f"  at      {finding.call_site}")
         if finding.call_site.code:
             lines.append(f"          {finding.call_site.code}")
+    if finding.loop_site is not None:
+        lines.append(f"  loop at {finding.loop_site}")
+        if finding.loop_site.code:
+            lines.append(f"          {finding.loop_site.code}")
     if finding.origin is not None:
         lines.append(f"  fix at  {finding.origin}")
     if finding.fix:

@@ -30,6 +30,7 @@ from ormwatch._introspect import _relations
 from ormwatch._record._active import active
 
 if TYPE_CHECKING:
+    from ormwatch._query import RelationUse
     from ormwatch._record._recording import Recording
 
 LOADED, READ = 1, 2
@@ -60,7 +61,7 @@ def install() -> bool:
     return _state
 
 
-def current() -> dict[str, int] | None:
+def current() -> RelationUse | None:
     """The map reads are noted in for the statement being recorded, if tracking works."""
     if not install():
         return None
@@ -123,17 +124,41 @@ def _tracking_get(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _tracking_populate(original: Callable[..., Any]) -> Callable[..., Any]:
     def populate(self: Any, row: Any, from_obj: Any) -> Any:
+        # Noted after the call: whether it filled a related row is known only then.
+        result = original(self, row, from_obj)
         recordings = active.get()
         if recordings:
             setter = getattr(self.local_setter, "__self__", None)
-            _note(recordings, (type(from_obj), setter), LOADED, 0)
-        return original(self, row, from_obj)
+            filled = _filled(setter, from_obj)
+            _note(recordings, (type(from_obj), setter), LOADED, 0, count=int(filled))
+        return result
 
     return populate
 
 
+def _filled(field: Any, obj: Any) -> bool:
+    try:
+        return field.get_cached_value(obj, None) is not None
+    except Exception:  # not a model field's cache: count nothing
+        return False
+
+
+def loaded(model: type, name: str, count: int) -> None:
+    """Note that the statement being recorded prefetches ``name`` for ``count`` objects."""
+    use = current()
+    if use is not None:
+        try:
+            use.note_load(key(model, name), count)
+        except Exception as exc:  # fail-open
+            _failsafe.swallow("noting a prefetch", exc)
+
+
 def _note(
-    recordings: Sequence[Recording], cache_key: tuple[type, Any], flag: int, caller: int
+    recordings: Sequence[Recording],
+    cache_key: tuple[type, Any],
+    flag: int,
+    caller: int,
+    count: int = 0,
 ) -> None:
     try:
         if caller in _internal:
@@ -149,6 +174,12 @@ def _note(
                 use[name] |= flag
             elif len(use) < MAX_KEYS:
                 use[name] = flag
+            else:
+                continue
+            if flag == READ:
+                use.note_read(name)
+            elif count:
+                use.note_load(name, count)
     except Exception as exc:  # fail-open: the read itself is the user's
         _failsafe.swallow("noting a relation read", exc)
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from ormwatch import _conf, _failsafe
 from ormwatch._errors import OrmWatchError
 from ormwatch._log import log_report
-from ormwatch._record import request_scope
+from ormwatch._record import _requests, request_scope
 from ormwatch._report import Report, failing_findings
 
 __all__ = ["OrmWatchMiddleware"]
@@ -53,6 +53,7 @@ class OrmWatchMiddleware:
             return self.get_response(request)
         with request_scope() as report:
             response = self.get_response(request)
+            _requests.answered(report.queries, response)
         self._after(request, report, settings)
         return response
 
@@ -63,6 +64,7 @@ class OrmWatchMiddleware:
             return await get_response(request)
         with request_scope() as report:
             response = await get_response(request)
+            _requests.answered(report.queries, response)
         self._after(request, report, settings)
         return response
 

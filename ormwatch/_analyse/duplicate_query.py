@@ -30,7 +30,8 @@ def _same(params: object) -> object:
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
-    groups: dict[tuple[str, str, object], list[Query]] = {}
+    # Per request segment: two requests of one test loading the same row are no duplicate.
+    groups: dict[tuple[int, str, str, object], list[Query]] = {}
     for query in analysis.queries:
         if query.index in analysis.claimed or query.is_transaction:
             continue
@@ -39,7 +40,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
         real = _same(query.params) if query.params_key is None else query.params_key
-        key = (query.alias, query.sql, real)
+        key = (query.segment, query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():
         if len(queries) < analysis.settings.duplicate_threshold:

@@ -32,9 +32,11 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     found: dict[tuple[object, ...], tuple[str, tuple[str, ...], _chain.Chain | None]] = {}
     chains: dict[tuple[object, str], _chain.Chain | None] = {}  # source read once per site
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         orm = query.orm
-        if orm.kind != "query" or not orm.values or not orm.model:
+        # Library code that runs values() on the user's queryset (the admin's
+        # date_hierarchy calls dates()) dropped a prefetch the user needs elsewhere.
+        if orm.kind != "query" or not orm.values or not orm.model or orm.library_caller:
             continue
         name = orm.model.rsplit(".", 1)[-1]
         site = (query.call_site, name)

@@ -40,7 +40,7 @@ _EXISTENCE: dict[tuple[type[ast.cmpop], object], str] = {
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[CallSite, list[Query]] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         orm = query.orm
         site = query.call_site
         if orm.kind != "query" or orm.method not in ("len", "bool") or site is None:

@@ -41,7 +41,7 @@ def doubled(orm: OrmContext) -> list[tuple[str, JoinedRelation]]:
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     pairs: dict[tuple[object, ...], JoinedRelation] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         for lookup, relation in doubled(query.orm):
             key: tuple[object, ...] = (lookup, query.call_site, query.fingerprint)
             groups.setdefault(key, []).append(query)

@@ -24,7 +24,7 @@ from ormwatch._query import CallSite, ImplicitSubquery, Query
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[tuple[Query, ImplicitSubquery, int]]] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         if query.orm.kind == "write" or not query.orm.subqueries:
             continue
         for index, sub in enumerate(query.orm.subqueries):

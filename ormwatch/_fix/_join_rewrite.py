@@ -1,9 +1,8 @@
 """Fix code for unexpected joins, written over the user's own queryset chain.
 
 Each fix rebuilds the origin's ``Model.objects...`` chain with the filters
-across a relation moved somewhere else (an ``Exists``, a
-``FilteredRelation``), keeping the user's values. When the chain cannot be
-found the fix is the same code with ``...`` for the values.
+across a relation moved into an ``Exists``, keeping the user's values. When
+the chain cannot be found the fix is the same code with ``...`` for the values.
 """
 
 from __future__ import annotations
@@ -14,6 +13,29 @@ from ormwatch._fix import _chain, _exists, _source
 from ormwatch._fix._chain import Link
 from ormwatch._query import CallSite, JoinedRelation
 
+# QuerySet methods that return a QuerySet: distinct() may follow them.
+_QUERYSET_METHODS = frozenset(
+    {
+        "all",
+        "alias",
+        "annotate",
+        "complex_filter",
+        "defer",
+        "exclude",
+        "extra",
+        "filter",
+        "only",
+        "order_by",
+        "prefetch_related",
+        "reverse",
+        "select_for_update",
+        "select_related",
+        "using",
+        "values",
+        "values_list",
+    }
+)
+
 
 def repeat(origin: CallSite | None, model: str, relation: JoinedRelation) -> str:
     outer = model.rsplit(".", 1)[-1]
@@ -23,7 +45,13 @@ def repeat(origin: CallSite | None, model: str, relation: JoinedRelation) -> str
     if chain is None or origin is None:
         distinct = f"{outer}.objects.filter(...).distinct()"
     else:
-        chain.links.append(Link("distinct", []))
+        # Right after the last call that returns a queryset: distinct() after
+        # get() or first() raises, and after a slice Django refuses it.
+        at = next(
+            (i for i, x in enumerate(chain.links) if i and x.name not in _QUERYSET_METHODS),
+            len(chain.links),
+        )
+        chain.links.insert(at, Link("distinct", []))
         distinct = chain.in_line(origin.line)
     exists = _with_exists(origin, model, (relation,)) or _generic_exists(model, relation)
     return f"{distinct}  # each {outer} once\n# or test for a match without joining:\n{exists}"
@@ -43,31 +71,6 @@ def either(
         return f"{rewritten}  # one EXISTS per relation, no join"
     tests = " | ".join(_generic_exists_expr(model, r) for r in relations)
     return f"{outer}.objects.filter({tests})"
-
-
-def filtered_relation(origin: CallSite | None, outer: str, relation: JoinedRelation) -> str:
-    name = f"{relation.path.split('__')[-1]}_matching"
-    chain = _chain.queryset_at(origin, outer)
-    moved: list[str] = []
-    if chain is not None and origin is not None:
-        for link in chain.calls("filter"):
-            on = [(k, v) for k, v in link.args or () if _on(k, relation.path)]
-            if not on:
-                continue
-            kept = [a for a in link.args or () if a not in on]
-            if not moved:  # the first filter tests the filtered relation instead
-                kept.append((f"{name}__isnull", "False"))
-            moved += [f"{k}={v}" for k, v in on]
-            link.args = kept
-        if moved:
-            condition = f'FilteredRelation("{relation.path}", condition=Q({", ".join(moved)}))'
-            chain.links.insert(1, Link("annotate", [(name, condition)]))
-            return chain.in_line(origin.line)
-    conditions = ", ".join(f"{relation.path}__{c}=..." for c in relation.conditions)
-    return (
-        f'{outer}.objects.annotate({name}=FilteredRelation("{relation.path}", '
-        f"condition=Q({conditions}))).filter({name}__isnull=False)"
-    )
 
 
 def _on(keyword: str | None, path: str) -> bool:

@@ -3,7 +3,9 @@
 Two shapes: a lazy QuerySet passed to a lookup (``blog__in=qs``) compiles to
 ``IN (SELECT ...)``, and ``exclude()`` / ``~Q()`` across a multi-valued
 relation compiles to ``NOT EXISTS (SELECT ...)`` (``Query.split_exclude``).
-What the user wrote (``Subquery``, ``Exists``, ``OuterRef``) is left alone.
+What the user wrote (``Subquery``, ``Exists``, ``OuterRef``, and a subquery
+that is itself a composition: ``union()``, ``RawSQL``, ``extra()``) is left
+alone.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def implicit(query: Any) -> Iterator[ImplicitSubquery]:
         rhs = getattr(lookup, "rhs", None)
         # Django 6.0+ unwraps an explicit Subquery() to its query, marked so.
         explicit = getattr(rhs, "contains_subquery", False) is True
-        if isinstance(rhs, Query) and not explicit and not _correlated(rhs):
+        if isinstance(rhs, Query) and not explicit and not _correlated(rhs) and not written(rhs):
             if paths is None:
                 hops = alias_paths(query, next(iter(query.alias_map)))
                 paths = {alias: hop.path for alias, hop in hops.items()}
@@ -41,10 +43,40 @@ def implicit(query: Any) -> Iterator[ImplicitSubquery]:
             continue
         lhs = getattr(lookup, "lhs", None)
         lhs = getattr(lhs, "expression", lhs)  # ~Exists is NegatedExpression(Exists)
-        if isinstance(lhs, Exists) and _split_exclude(query, lhs.query):
+        if isinstance(lhs, Exists) and _split_exclude(query, lhs.query) and not written(lhs.query):
             found = _exclude(query, lhs.query)
             if found is not None:
                 yield found
+
+
+def composed_of_parts(query: Any) -> bool:
+    """Whether ``query`` is a ``union()`` / ``intersection()`` / ``difference()``."""
+    return bool(getattr(query, "combinator", None))
+
+
+def written(query: Any) -> bool:
+    """Whether the user wrote SQL into ``query``: a combinator, ``extra()`` or ``RawSQL``."""
+    from django.db.models.expressions import RawSQL
+    from django.db.models.sql.where import ExtraWhere
+
+    if composed_of_parts(query) or getattr(query, "extra", None) or query.extra_tables:
+        return True
+    stack: list[Any] = [query.where, *getattr(query, "annotations", {}).values()]
+    for _ in range(500):
+        if not stack:
+            return False
+        node = stack.pop()
+        if isinstance(node, (RawSQL, ExtraWhere)):
+            return True
+        stack.extend(getattr(node, "children", ()))
+        for side in ("lhs", "rhs"):
+            value = getattr(node, side, None)
+            if value is not None and hasattr(value, "get_source_expressions"):
+                stack.append(value)
+        getter = getattr(node, "get_source_expressions", None)
+        if getter is not None and not hasattr(node, "alias_map"):
+            stack.extend(e for e in getter() if e is not None)
+    return True  # too deep to tell: assume the user's
 
 
 def _correlated(inner: Any) -> bool:

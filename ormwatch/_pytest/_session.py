@@ -60,9 +60,10 @@ class OrmWatchSession:
             fixture = None
         if marker is None and fixture is None and not self.options.records_every_test:
             return (yield)
+        from ormwatch._pytest._unittest import set_up_unrecorded
         from ormwatch._record import watch
 
-        with watch() as report:
+        with watch() as report, set_up_unrecorded(getattr(item, "instance", None)):
             if fixture is not None:
                 fixture._report = report
             result = yield  # a failing test body raises here and skips our checks

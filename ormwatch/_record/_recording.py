@@ -9,10 +9,12 @@ from typing import Any
 
 from ormwatch import _conf, _failsafe, _stack
 from ormwatch._ignore import ignored_kinds
-from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
+from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query, RelationUse
+from ormwatch._query._uses import tick
 from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
+from ormwatch._stack import _writer
 
 
 class Recording:
@@ -26,6 +28,7 @@ class Recording:
         "overflow",
         "queries",
         "relation_use",
+        "segment",
         "settings",
         "started",
         "total_ms",
@@ -41,11 +44,14 @@ class Recording:
         self.started = perf_counter()
         self.ended: float | None = None
         # "app.Model.relation" -> flags (select_related filled it, user code
-        # read it), kept by ormwatch._reads for unused_eager_load.
-        # Bounded there: one key per relation, at most _reads.MAX_KEYS.
-        self.relation_use: dict[str, int] = {}
+        # read it), and when, kept by ormwatch._reads for unused_eager_load.
+        # Bounded: one key per relation, at most _reads.MAX_KEYS, and the
+        # limits of ormwatch._query._uses.
+        self.relation_use = RelationUse()
         # Shareable ORM contexts of this recording's statements (_stack._reuse).
         self.contexts: dict[tuple[Any, ...], OrmContext] = {}
+        # Bumped when a request starts or finishes inside this recording (_segments).
+        self.segment = 0
 
     @property
     def full(self) -> bool:
@@ -76,6 +82,9 @@ def record(
     if not keep:
         return
     settings = keep[0].settings
+    at = tick()
+    for recording in recordings:  # reads and loads from now on belong to this statement
+        recording.relation_use.clock = at
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
@@ -85,6 +94,12 @@ def record(
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm, view = None, (), EMPTY_CONTEXT, None
+    library_write, direct_callers = None, 0
+    if orm.kind == "write" and call_site is not None:
+        try:
+            library_write, direct_callers = _writer.written_by(frame, settings.stack_depth)
+        except Exception as exc:  # keep the statement; the write counts as the user's
+            _failsafe.swallow("reading who wrote a row", exc)
     connection = context.get("connection")
     params_key = None
     if settings.record_params:
@@ -119,5 +134,9 @@ def record(
                 ignored=ignored,
                 params_key=params_key,
                 view=view,
+                segment=recording.segment,
+                library_write=library_write,
+                direct_callers=direct_callers,
+                tick=at,
             )
         )

@@ -66,6 +66,14 @@ def read(
                         stack.append(site)
                 if stack:
                     break
+            elif role[0] == _roles.VIEW and not stack and view is None:
+                # A class-based view's own (library) code ran it, maybe called
+                # straight from a test with RequestFactory: name the view, and
+                # keep walking to its caller.
+                view = _viewsite.of_dispatch(f)
+                site = _viewsite.site(view)
+                if site is None:
+                    view = None
             if role[0] == _roles.TEMPLATE:
                 site = _callsite.django_template_site(f)
             elif role[0] == _roles.RESPONSE:

@@ -5,7 +5,8 @@ site seen before costs dictionary look-ups: no source is read, no line number
 is computed and no traceback is built per query. Keys use ``id(code)``
 (hashing a code object is slow, see ``_roles``); ``code_kinds`` holds each
 code object it has seen, so no id is reused while the caches live. They are
-cleared when the ``ORMWATCH`` setting changes.
+cleared when the ``ORMWATCH`` setting changes. Code typed at a prompt is
+never cached (``_interactive``): one code object per statement would pile up.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ormwatch._query import CallSite
+from ormwatch._stack import _interactive
 
 LIBRARY, USER, JINJA2 = 0, 1, 2
 
@@ -25,6 +27,7 @@ LIBRARY, USER, JINJA2 = 0, 1, 2
 code_kinds: dict[int, tuple[int, CodeType]] = {}  # id(code) -> (kind, code)
 sites: dict[tuple[Any, int], CallSite] = {}  # (id(code), f_lasti) -> site
 _by_line: dict[CallSite, CallSite] = {}
+_library_templates: dict[str, bool] = {}  # template path -> whether a package ships it
 _prefixes: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
@@ -33,6 +36,8 @@ def clear_caches() -> None:
     code_kinds.clear()
     sites.clear()
     _by_line.clear()
+    _library_templates.clear()
+    _callers.clear()
     _prefixes = None
 
 
@@ -94,6 +99,8 @@ def code_kind(code: CodeType, frame: FrameType) -> int:
     """LIBRARY, USER or JINJA2 (a compiled Jinja2 template) for ``code``."""
     known = code_kinds.get(id(code))
     if known is None:
+        if _interactive.is_interactive(code):
+            return USER
         known = (_classify(code, frame), code)
         code_kinds[id(code)] = known
     return known[0]
@@ -123,6 +130,74 @@ def _placed(filename: str) -> int | None:
     return LIBRARY if path.startswith(library) else None
 
 
+def is_library_template(path: str) -> bool:
+    """Whether a template file ships with an installed package (Django's admin, an app).
+
+    Such a template is library code like the package's Python: the walk goes
+    on to the user's frame. A template from a string (``<unknown source>``)
+    is the user's.
+    """
+    found = _library_templates.get(path)
+    if found is None:
+        found = not path.startswith("<") and _placed(path) == LIBRARY
+        _library_templates[path] = found
+    return found
+
+
+# id(code) -> (verdict, code) for the frame that called a QuerySet method:
+# _ORM (Django's ORM itself, a manager's proxy: look further out), _ASKED
+# (the user's code or a template engine asked for the rows) or _LIBRARY.
+_ORM, _ASKED, _LIBRARY = 0, 1, 2
+_callers: dict[int, tuple[int, CodeType]] = {}
+_engine_dirs: tuple[str, ...] | None = None
+
+
+def library_caller(frame: FrameType) -> bool:
+    """Whether library code (not a template engine) called the QuerySet method of ``frame``.
+
+    ``{% for p in posts %}`` and ``{{ c.post.count }}`` are the template
+    asking, through Django's or Jinja2's engine; ``ModelBackend`` reading the
+    permissions it built is library code.
+    """
+    f = frame.f_back
+    for _ in range(12):
+        if f is None:
+            return False
+        code = f.f_code
+        known = _callers.get(id(code))
+        if known is None:
+            known = (_caller_verdict(code, f), code)
+            _callers[id(code)] = known
+        if known[0] != _ORM:
+            return known[0] == _LIBRARY
+        f = f.f_back
+    return False
+
+
+def _caller_verdict(code: CodeType, frame: FrameType) -> int:
+    global _engine_dirs
+    if code_kind(code, frame) != LIBRARY:
+        return _ASKED
+    if _engine_dirs is None:
+        import django
+
+        base = os.path.dirname(os.path.realpath(django.__file__))
+        dirs = [os.path.join(base, "db") + os.sep]
+        engines = [os.path.join(base, "template") + os.sep]
+        engines.append(os.path.join(base, "templatetags") + os.sep)
+        try:
+            import jinja2
+
+            engines.append(os.path.dirname(os.path.realpath(jinja2.__file__)) + os.sep)
+        except ImportError:
+            pass
+        _engine_dirs = (*dirs, *engines)
+    path = os.path.realpath(code.co_filename)
+    if path.startswith(_engine_dirs[0]):
+        return _ORM
+    return _ASKED if path.startswith(_engine_dirs[1:]) else _LIBRARY
+
+
 def python_site(frame: FrameType) -> CallSite:
     """The site of a user frame; ``code_kind`` has seen its code (the key needs it alive)."""
     code = frame.f_code
@@ -131,9 +206,13 @@ def python_site(frame: FrameType) -> CallSite:
     if site_ is None:
         line = frame.f_lineno
         function = getattr(code, "co_qualname", code.co_name)
-        if function.startswith("<") and frame.f_back is not None:
+        if function.startswith("<") and function != "<module>" and frame.f_back is not None:
             # Python 3.10 has no co_qualname: name a comprehension by its function.
             function = f"{frame.f_back.f_code.co_name}.{function}"
+        if _interactive.is_interactive(code):
+            # Not cached: the key's code object is not held (see _interactive).
+            source = _interactive.source_line(frame, line)
+            return _interned(CallSite(code.co_filename, line, function, source, "python"))
         source = linecache.getline(code.co_filename, line).strip()
         site_ = _interned(CallSite(code.co_filename, line, function, source, "python"))
         sites[key] = site_
@@ -152,8 +231,10 @@ def jinja2_site(code: CodeType, frame: FrameType) -> CallSite | None:
         template = frame.f_globals.get("__jinja_template__")
         if template is None:
             return None
-        line = template.get_corresponding_lineno(frame.f_lineno)
         path = template.filename or code.co_filename
+        if is_library_template(path):
+            return None
+        line = template.get_corresponding_lineno(frame.f_lineno)
         name = template.name or os.path.basename(path)
         source = linecache.getline(path, line).strip()
         site_ = _interned(CallSite(path, line, name, source, "jinja2"))
@@ -169,6 +250,8 @@ def django_template_site(frame: FrameType) -> CallSite | None:
     if token is None or origin is None:
         return None
     path = str(origin.name)
+    if is_library_template(path):
+        return None
     line = int(token.lineno)
     # Templates from strings share one fake path: tell their nodes apart by text.
     key: tuple[Any, int] = ((path, token.contents) if path.startswith("<") else path, line)

@@ -8,6 +8,7 @@ from typing import Any
 from ormwatch import _failsafe, _reads
 from ormwatch._introspect import _relations, _shape
 from ormwatch._query import EMPTY_CONTEXT, ContextFields, OrmContext, Relation
+from ormwatch._stack import _callsite
 from ormwatch._stack import _roles as r
 from ormwatch._textcache import TextCache
 
@@ -54,6 +55,8 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     method = chain[0] if chain else None
     queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
     fields: ContextFields = {"method": method, "chain": tuple(chain)}
+    if queryset_frame is not None and _callsite.library_caller(queryset_frame):
+        fields["library_caller"] = True
     if compiler is not None:
         fields.update(_compiled(compiler, sql))
     if queryset is not None:
@@ -207,9 +210,11 @@ def _prefetch_fields(frame: FrameType) -> ContextFields:
         through = str(lookup.get_current_to_attr(level)[0])
         if instances:
             model = type(instances[0])
-            field = _relations.find(model, lookup.prefetch_through.split("__")[level])
+            name = lookup.prefetch_through.split("__")[level]
+            field = _relations.find(model, name)
             if field is not None:
                 fields["relation"] = _relations.relation(model, field)
+                _reads.loaded(model, name, len(instances))
             elif through:
                 fields["relation"] = Relation(_relations.label(model), through, "unknown")
     return fields

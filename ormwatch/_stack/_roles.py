@@ -31,6 +31,7 @@ TEMPLATE = "template"  # django.template.base.Node.render_annotated
 SYNC_TO_ASYNC = "sync_to_async"  # asgiref's worker-thread entry point
 HANDLER = "handler"  # BaseHandler._get_response(_async): the view's caller; the stack ends
 RESPONSE = "response"  # SimpleTemplateResponse.render: a template rendered after its view returned
+VIEW = "view"  # View.dispatch: a class-based view, called through the handler or directly
 RAW = "raw"  # RawQuerySet iteration
 
 QUERYSET_METHODS = {
@@ -131,6 +132,9 @@ def _build() -> dict[CodeType, Role]:
 
     add(SimpleTemplateResponse.render, RESPONSE, "render")
     from django.core.handlers.base import BaseHandler
+    from django.views.generic.base import View
+
+    add(View.dispatch, VIEW, "dispatch")
 
     # Private methods (django-stubs omits them): looked up by name, skipped if gone.
     add(vars(BaseHandler).get("_get_response"), HANDLER, "_get_response")

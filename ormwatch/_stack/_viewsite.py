@@ -36,13 +36,21 @@ def of_handler(frame: FrameType) -> Any:
     return _plain(frame.f_locals.get("callback"))
 
 
+def of_dispatch(frame: FrameType) -> Any:
+    """The class of the view whose ``View.dispatch`` frame this is."""
+    instance = frame.f_locals.get("self")
+    return type(instance) if instance is not None else None
+
+
 def _plain(callback: Any) -> Any:
     # as_view() functions name their class; decorators (functools.wraps) their function.
     if callback is None:
         return None
-    view_class = getattr(callback, "view_class", None)
-    if isinstance(view_class, type):
-        return view_class
+    # Django's as_view() sets view_class; REST framework's viewsets set cls.
+    for attr in ("view_class", "cls"):
+        view_class = getattr(callback, attr, None)
+        if isinstance(view_class, type):
+            return view_class
     view = callback
     for _ in range(50):  # inspect.unwrap(), stopping at a bound method
         owner = getattr(view, "__self__", None)

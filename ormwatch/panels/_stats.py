@@ -164,6 +164,7 @@ def build(report: Report, max_queries: int) -> dict[str, Any]:
             "message": f.message,
             "call_site": site(f.call_site),
             "origin": site(f.origin),
+            "loop_site": site(f.loop_site),
             "fix": f.fix,
             "relation": str(f.relation) if f.relation else None,
             "query_count": f.query_count,
