@@ -1,4 +1,4 @@
-"""The same SQL with the same parameters, run more than once (seed 001).
+"""The same SQL with the same parameters, run more than once.
 
 Usually a queryset evaluated twice instead of its result being reused.
 Statements an earlier detector explained (N+1 loads) are not counted again.
@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, ran_by_library
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _hoist
 from ormwatch._kinds import Kind
@@ -65,7 +66,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         where = ", ".join(str(s) for s in sites)
         fix = _hoist.hoisted(sites)
         yield Finding(
-            kind=Kind.DUPLICATE_QUERY.value,
+            kind=Kind.DUPLICATE_QUERY,
             message=(
                 f"Duplicate query: the same SQL and parameters ran {len(queries)} times "
                 f"({sum(q.duration_ms for q in queries):.1f} ms) at {where}; reuse the first result"
@@ -78,3 +79,11 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             details={"call_sites": [s.to_dict() for s in sites]},
             edits=fix[1] if fix else (),
         )
+
+
+KIND = KindSpec(
+    kind=Kind.DUPLICATE_QUERY,
+    label="duplicate",
+    plural="duplicates",
+    detect=detect,
+)

@@ -14,6 +14,7 @@ import django
 
 from ormwatch._analyse import _chained, _loop
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
 from ormwatch._fix._edit import Edit
@@ -138,7 +139,7 @@ def _finding(
         f"({sum(q.duration_ms for q in queries):.1f} ms), one per {name}; {how}"
     )
     return Finding(
-        kind=Kind.N_PLUS_ONE.value,
+        kind=Kind.N_PLUS_ONE,
         message=message,
         call_site=first.call_site,
         origin=origin,
@@ -156,13 +157,15 @@ def _how(eager: _compose.EagerFix | None) -> str:
         return "load the relation with the list"
     parts = []
     if eager.select_related:
-        parts.append(
-            "join with select_related(" + ", ".join(f'"{p}"' for p in eager.select_related) + ")"
-        )
+        parts.append(f"join with select_related({_compose.quoted(eager.select_related)})")
     if eager.prefetch_related:
-        parts.append(
-            "batch with prefetch_related("
-            + ", ".join(f'"{p}"' for p in eager.prefetch_related)
-            + ")"
-        )
+        parts.append(f"batch with prefetch_related({_compose.quoted(eager.prefetch_related)})")
     return " and ".join(parts)
+
+
+KIND = KindSpec(
+    kind=Kind.N_PLUS_ONE,
+    label="N+1",
+    plural="N+1",
+    detect=detect,
+)
