@@ -25,6 +25,12 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
         "asserts that connection.execute_wrappers holds only its own wrapper; "
         "ormwatch's recorder is one more wrapper on every connection, by design",
     ),
+    Exclusion(
+        "serializers.test_deserialization.TestDeserializer.test_crafted_xml_performance",
+        ALL,
+        "times XML parsing and asserts a ratio of timings: fails at random on a loaded "
+        "machine (it failed in a plain run); not in the default labels",
+    ),
 )
 
 
