@@ -24,7 +24,7 @@ NOX        := 'nox>=2025.2.9'
 # The package stamp depends on pyproject.toml: editing it re-installs.
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv test test-fast test-postgres test-mariadb lint demo dist bench matrix clean
+.PHONY: venv test test-fast test-postgres test-mariadb test-django-suite lint demo dist bench matrix clean
 
 venv: $(STAMP)-dev
 
@@ -80,6 +80,25 @@ test-postgres: $(STAMP)-postgres
 test-mariadb: $(STAMP)-mariadb
 	ORMWATCH_TEST_DB=mariadb $(BIN)/pytest $(PYTEST_ARGS)
 
+# Django's own tests (from the installed Django's sdist, cached in
+# .cache/django-suite/) run plain and under ormwatch, compared test by test:
+# scripts/django_suite.py, docs/reliability.md. DJANGO_SUITE_LABELS picks the
+# test apps; ORMWATCH_TEST_DB=postgres|mariadb the database (its driver too).
+# Of tests/requirements/, the chosen labels need only the database driver
+# (and psycopg's pool, for backends.postgresql); the optional ones they look
+# for (Pillow, black) only change what a few tests do, the same in both runs.
+SUITE_STAMP := $(STAMP)-$(if $(filter postgres mariadb,$(ORMWATCH_TEST_DB)),django-suite-$(ORMWATCH_TEST_DB),dev)
+
+$(STAMP)-django-suite-postgres: $(STAMP)-postgres
+	$(BIN)/python -m pip install 'psycopg-pool>=3.2'
+	touch $@
+
+$(STAMP)-django-suite-mariadb: $(STAMP)-mariadb
+	touch $@
+
+test-django-suite: $(SUITE_STAMP)
+	$(BIN)/python scripts/django_suite.py
+
 lint: $(STAMP)-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -119,6 +138,6 @@ matrix: $(STAMP)-nox
 	$(BIN)/nox
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache .cache
 	rm -f example_project/db.sqlite3
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
