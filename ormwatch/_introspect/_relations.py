@@ -21,13 +21,22 @@ def accessor(field: Any) -> str:
     return str(field.name)
 
 
+def is_a(field: Any, class_name: str) -> bool:
+    """Whether ``field`` is an instance of a contenttypes class, subclasses included.
+
+    By name, through the class's bases (a project may subclass them), so that
+    contenttypes is never imported where it is not installed.
+    """
+    return any(c.__name__ == class_name for c in type(field).__mro__)
+
+
 def relation_kind(field: Any) -> str:
     reverse = field.auto_created and not field.concrete
     if getattr(field, "is_relation", False) is False:
         return "deferred"
-    if type(field).__name__ == "GenericForeignKey":
+    if is_a(field, "GenericForeignKey"):
         return "generic_fk"
-    if type(field).__name__ == "GenericRelation":
+    if is_a(field, "GenericRelation"):
         return "generic_relation"
     if field.many_to_many:
         return "reverse_m2m" if reverse else "m2m"
@@ -173,7 +182,7 @@ def generic_relations_to(model: type) -> list[Any]:
             f
             for m in apps.get_models()
             for f in m._meta.private_fields
-            if type(f).__name__ == "GenericRelation" and f.related_model is model
+            if is_a(f, "GenericRelation") and f.related_model is model
         ]
     return _generic_by_target[model]
 
