@@ -44,8 +44,6 @@ NOT_YET: dict[str, str] = {
     "values_list() query",
     "select-related-values": "the edit drops the ignored select_related(), but the page's "
     "second query (blog names) needs blog__name named in values(), which no fix writes yet",
-    "len-and-if": "if qs: ... qs.get() becomes exists() + get(), two queries where "
-    "first() runs one",
 }
 
 
