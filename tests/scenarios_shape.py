@@ -52,8 +52,8 @@ def seed() -> None:
 
 
 def in_queryset_bad() -> None:
-    blog_queryset = Blog.objects.filter(id="1").values_list("id", flat=True)  # origin
-    category_queryset = Category.objects.filter(blog__id__in=blog_queryset)
+    blog_queryset = Blog.objects.filter(id="1").values_list("id", flat=True)
+    category_queryset = Category.objects.filter(blog__id__in=blog_queryset)  # origin
     _ = list(category_queryset)  # call
 
 
@@ -368,7 +368,7 @@ CASES: list[Case] = [
         in_queryset_fixed,
         "unexpected_subquery",
         WARN,
-        "blog_queryset = list(Blog.objects.filter(",
+        'category_queryset = Category.objects.filter(blog__id="1")',
         "IN (SELECT",
     ),
     Case(
@@ -377,7 +377,7 @@ CASES: list[Case] = [
         in_queryset_inline_fixed,
         "unexpected_subquery",
         WARN,
-        "blog__in=list(Blog.objects",
+        'blogs = Category.objects.filter(blog__name__startswith="김")',
         "IN (SELECT",
     ),
     Case(
@@ -395,7 +395,7 @@ CASES: list[Case] = [
         not_q_reverse_fixed,
         "unexpected_subquery",
         WARN,
-        'Prefetch("post", queryset=Post.objects.exclude(title__contains="quid"))',
+        'category_queryset = Category.objects.filter(~Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")))',
         "EXISTS(SELECT",
     ),
     Case(
@@ -431,7 +431,7 @@ CASES: list[Case] = [
         repeat_fixed,
         "unexpected_join",
         WARN,
-        '.filter(name__contains="modi", post__title__contains="quid").distinct()',
+        '.filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")), name__contains="modi")',
         "JOIN",
     ),
     Case(

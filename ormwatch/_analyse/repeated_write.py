@@ -20,6 +20,7 @@ a bulk write: the finding says so and offers no ``bulk_update``.
 from __future__ import annotations
 
 import ast
+import linecache
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -83,6 +84,8 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             )
             written = _fix(loops[key], same[0].orm.model or "", verb, shape)
             fix, edit = written or (None, None)
+            if edit is not None:  # the fix starts at the loop, not at the write in it
+                loops[key] = _at_line(loops[key], edit.start_line)
             message += "write them in one go" if written else _in_words(verb, model)
         yield Finding(
             kind=Kind.REPEATED_WRITE.value,
@@ -144,6 +147,11 @@ def _fix(loop: CallSite, label: str, verb: str, shape: str) -> tuple[str, Edit] 
         return None
     names = [c.split("=")[0].strip().split(".")[-1].strip('"`') for c in columns.group(1).split(",")]
     return _bulk.bulk_update(loop, label, names)
+
+
+def _at_line(site: CallSite, line: int) -> CallSite:
+    text = linecache.getline(site.path, line).strip()
+    return CallSite(site.path, line, site.function, text, site.kind)
 
 
 def _in_words(verb: str, model: str) -> str:

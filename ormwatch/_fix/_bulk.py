@@ -63,7 +63,7 @@ def bulk_update(
     if code is None or not _plain_saves(model) or _auto_now(model):
         return None
     loop = _loop_of(code)
-    if loop is None or not isinstance(loop.target, ast.Name) or not isinstance(loop.iter, ast.Name):
+    if loop is None or not isinstance(loop.target, ast.Name):
         return None
     variable = loop.target.id
     *assignments, save = loop.body
@@ -72,11 +72,24 @@ def bulk_update(
     fields = _assigned_fields(assignments, variable, model)
     if fields is None or any(model._meta.get_field(f).column not in columns for f in fields):
         return None
-    if not _reiterable(code, loop.iter.id, loop):
-        return None
-    quoted = ", ".join(f'"{f}"' for f in fields)
-    call = f"{model.__name__}.objects.bulk_update({loop.iter.id}, [{quoted}])"
     lines = code.source.splitlines()
+    indent = lines[loop.lineno - 1][: loop.col_offset]
+    first: list[str] = []  # for a queryset written in the loop's header: a list of its rows
+    if isinstance(loop.iter, ast.Name):
+        if not _reiterable(code, loop.iter.id, loop):
+            return None
+        objects = loop.iter.id
+    else:
+        chain = _chain.take_apart(code, loop.iter)
+        written = _source.text(code, loop.iter)
+        if chain is None or chain.root != model.__name__ or written is None or "\n" in written:
+            return None
+        if chain.links[0].name != "objects" or "iterator" in chain.methods():
+            return None
+        objects = _free_name(code, f"{model.__name__.lower()}_rows")
+        first = [f"{indent}{objects} = list({written})"]
+    quoted = ", ".join(f'"{f}"' for f in fields)
+    call = f"{model.__name__}.objects.bulk_update({objects}, [{quoted}])"
     header = _edit.statement_lines(_at(code, loop))
     if header is None or _shares_lines(code, loop) or save.lineno == loop.lineno:
         return None
@@ -84,10 +97,20 @@ def bulk_update(
     kept = lines[loop.lineno - 1 : save.lineno - 1]
     if (save.end_lineno or save.lineno) != end:
         return None  # a comment or blank line after the save(): leave the loop as written
-    indent = lines[loop.lineno - 1][: loop.col_offset]
-    text = "\n".join([*kept, f"{indent}{call}"])
+    if first:
+        if loop.iter.lineno != loop.lineno or loop.body[0].lineno == loop.lineno:
+            return None
+        kept[0] = f"{indent}for {variable} in {objects}:"
+    text = "\n".join([*first, *kept, f"{indent}{call}"])
     edit = _edit.Edit(code.path, loop.lineno, end, text)
     return _edit.shown(edit), edit
+
+
+def _free_name(code: _source.Code, name: str) -> str:
+    taken = {n.id for n in ast.walk(code.function) if isinstance(n, ast.Name)}
+    while name in taken:
+        name += "_"
+    return name
 
 
 def _plain_saves(model: Any) -> bool:

@@ -161,7 +161,7 @@ def _in_filter(code: _source.Code, node: ast.expr) -> bool:
         isinstance(parent, ast.Call)
         and node in parent.args
         and isinstance(parent.func, ast.Attribute)
-        and parent.func.attr == "filter"
+        and parent.func.attr in ("filter", "get")
     )
 
 
@@ -180,7 +180,7 @@ def _method(
         if texts is None:
             return "refuse"
         return _after(call.func.value, call, f".filter(~{texts[0]})")
-    if name != "filter" or negated:
+    if name not in ("filter", "get") or negated:
         return "refuse"
     texts = _exists_text(code, model, mine, paths)
     if texts is None:

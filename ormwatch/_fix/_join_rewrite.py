@@ -58,7 +58,7 @@ def repeat(
     chain = _chain.queryset_at(origin, outer)
     if chain is None or origin is None:
         return None
-    if not any(_on(k, relation.path) for link in chain.calls("filter") for k, _ in link.args or ()):
+    if not any(_on(k, relation.path) for link in chain.links for k, _ in link.args or ()):
         return None  # the filter is written elsewhere: distinct() here could miss it
     # Right after the last call that returns a queryset: distinct() after
     # get() or first() raises, and after a slice Django refuses it.

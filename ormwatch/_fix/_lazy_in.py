@@ -41,6 +41,10 @@ def rewritten(code: _source.Code, model: str, sub: ImplicitSubquery) -> _edit.Ed
     names = {sub.lookup}
     if outer is not None and sub.relation == outer._meta.pk.name:
         names.add("pk__in")
+    inner = _compose.model_class(sub.model)
+    if sub.joinable and inner is not None:  # blog__id__in, blog_id__in: the same column
+        names |= {f"{sub.relation}__{inner._meta.pk.name}__in", f"{sub.relation}__pk__in"}
+        names.add(f"{sub.relation}_id__in")
     keywords = [
         (call, k)
         for root in _source.header(code)
@@ -166,6 +170,8 @@ def _joined(code: _source.Code, value: ast.expr, sub: ImplicitSubquery) -> str |
         return None
     keywords: list[tuple[str, str]] = []
     for link in chain.links[1:]:
+        if link.name in ("values", "values_list") and _selects_key(link.args, model):
+            continue  # the key is what IN compares anyway
         if link.args is None or link.name not in _NEUTRAL:
             return None
         if link.name == "filter":
@@ -175,6 +181,15 @@ def _joined(code: _source.Code, value: ast.expr, sub: ImplicitSubquery) -> str |
     if not keywords or not all(_single_valued(model, k) for k, _ in keywords):
         return None
     return ", ".join(f"{sub.relation}__{k}={v}" for k, v in keywords)
+
+
+def _selects_key(args: list[tuple[str | None, str]] | None, model: Any) -> bool:
+    """``values("id")``, ``values_list("pk", flat=True)``: only the primary key."""
+    named = [v for k, v in args or () if k is None]
+    flags = [(k, v) for k, v in args or () if k is not None]
+    if len(named) != 1 or any(f != ("flat", "True") for f in flags):
+        return False
+    return _source.literal(named[0]) in ("pk", model._meta.pk.name)
 
 
 def _single_valued(model: Any, lookup: str) -> bool:
