@@ -71,13 +71,11 @@ def _angle_placeholder(code: list[tokenize.TokenInfo], index: int) -> bool:
     operand = before is not None and (
         before.type in (tokenize.NAME, tokenize.NUMBER) or before.string in ")]}"
     )
-    words = 0
-    for token in code[index + 1 :]:
+    for words, token in enumerate(code[index + 1 :]):
         if token.string == ">":
             return words >= 2 or (words == 1 and not operand)
         if token.type != tokenize.NAME:
             return False
-        words += 1
     return False
 
 

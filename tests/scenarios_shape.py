@@ -395,7 +395,8 @@ CASES: list[Case] = [
         not_q_reverse_fixed,
         "unexpected_subquery",
         WARN,
-        'category_queryset = Category.objects.filter(~Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")))',
+        "category_queryset = Category.objects.filter(~Exists(Post.objects.filter("
+        'category=OuterRef("pk"), title__contains="quid")))',
         "EXISTS(SELECT",
     ),
     Case(
@@ -431,7 +432,8 @@ CASES: list[Case] = [
         repeat_fixed,
         "unexpected_join",
         WARN,
-        '.filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")), name__contains="modi")',
+        '.filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")), '
+        'name__contains="modi")',
         "JOIN",
     ),
     Case(

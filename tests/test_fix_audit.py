@@ -22,7 +22,7 @@ from tests.testapp.models import Blog
         "Tag.objects.bulk_create([Tag(...) for ... in ...])",
         "rows = list(queryset)",
         "EXPLAIN <the SQL>",
-        "Book.objects.bulk_update(objs, [\"title\"])",
+        'Book.objects.bulk_update(objs, ["title"])',
     ],
 )
 def test_placeholders_are_found(text: str) -> None:

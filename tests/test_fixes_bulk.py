@@ -11,7 +11,7 @@ from django.db.models.signals import post_save
 from tests.fix_support import apply_fixes
 from tests.test_fixes_applied import fixed
 from tests.testapp import writes
-from tests.testapp.models import Blog, Book, Category, Person, Post
+from tests.testapp.models import Book, Person, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def view():
     applied = apply_fixes(tmp_path, monkeypatch, source)
     fixed(applied, ["repeated_write"])
     assert (
-        "    Post.objects.bulk_create([Post(title=person.name, writer=\"me\", category=category) "
+        '    Post.objects.bulk_create([Post(title=person.name, writer="me", category=category) '
         "for person in people])"
     ) in applied.source.replace("\n                ", "").replace("\n            ", "")
     assert len(applied.before.result) == 3

@@ -161,8 +161,10 @@ def test_an_exclude_of_two_conditions_gets_no_edit(
 
 JOINS = [
     ('.filter(post__title__contains="quis")', 'title__contains="quis"'),
-    ('.filter(name__endswith="one", post__title__contains="quis", post__writer="alpha")',
-     'title__contains="quis", writer="alpha"'),
+    (
+        '.filter(name__endswith="one", post__title__contains="quis", post__writer="alpha")',
+        'title__contains="quis", writer="alpha"',
+    ),
     ('.filter(Q(post__title__contains="quis") | Q(name="beta two"))', 'title__contains="quis"'),
 ]
 

@@ -21,7 +21,7 @@ from django.test import Client
 
 import ormwatch
 from ormwatch._log import log_report
-from tests import scenarios, scenarios_shape
+from tests import scenarios
 from tests.testapp.models import Post
 
 FORGED = "\nERROR forged line\r\x1b[31m\u2028"

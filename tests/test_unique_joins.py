@@ -113,7 +113,7 @@ def test_distinct_never_follows_get(teams: Person) -> None:
     assert finding.fix is not None
     first = finding.fix.splitlines()[0].split("  #")[0]
     # The filter across the relation becomes an Exists() inside get(): no join to repeat.
-    assert ".get(Exists(SMembership.objects.filter(team=OuterRef(\"pk\"), role=\"admin\"))" in first
+    assert '.get(Exists(SMembership.objects.filter(team=OuterRef("pk"), role="admin"))' in first
     assert ".distinct()" not in first
     code = first.split("return ", 1)[1]
     # The fix runs where it points, and returns the one team.

@@ -78,11 +78,11 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
     )
     written = _refiltered(site, origin, model, lookup, relation)
     if written is not None:
-        origin, edit = written
+        origin = written[0]
         message += (
             f"the fix keeps the same {name} rows, each once (the join repeated a {name} per "
             f"matching {related}: it becomes an Exists()), and prefetches only the matching "
-            f'{related} rows with Prefetch("{lookup}", queryset=...)'
+            f'{related} rows with a Prefetch("{lookup}") queryset'
         )
     else:
         message += (
@@ -106,7 +106,11 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
 
 
 def _refiltered(
-    site: CallSite | None, origin: CallSite, model: str, lookup: str, relation: JoinedRelation
+    site: CallSite | None,
+    origin: CallSite | None,
+    model: str,
+    lookup: str,
+    relation: JoinedRelation,
 ) -> tuple[CallSite, _edit.Edit] | None:
     """The statement with its filter across the relation as an Exists (the same parents,
     each once) and the prefetch given a queryset with the same filter.
@@ -118,6 +122,9 @@ def _refiltered(
     if "__" in lookup or path is None or relation.path != path:
         return None
     related = _compose.model_class(relation.model)
+    near = site or origin
+    if near is None:
+        return None
     for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
         calls = _calls_on(code, path)
         literal = _prefetch_literal(code, lookup)
@@ -136,7 +143,7 @@ def _refiltered(
         )
         edit = _edit.rewrite_spans(code, [*spans, _exists_edit.span(literal, prefetch)])
         if edit is not None:
-            return _exists_edit.site_of(code, site or origin), edit
+            return _exists_edit.site_of(code, near), edit
     return None
 
 

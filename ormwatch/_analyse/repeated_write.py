@@ -145,7 +145,9 @@ def _fix(loop: CallSite, label: str, verb: str, shape: str) -> tuple[str, Edit] 
     columns = _SET_COLUMNS.search(shape)
     if verb != "update" or columns is None:
         return None
-    names = [c.split("=")[0].strip().split(".")[-1].strip('"`') for c in columns.group(1).split(",")]
+    names = [
+        c.split("=")[0].strip().split(".")[-1].strip('"`') for c in columns.group(1).split(",")
+    ]
     return _bulk.bulk_update(loop, label, names)
 
 
@@ -162,7 +164,10 @@ def _in_words(verb: str, model: str) -> str:
             "pre_save/post_save signals)"
         )
     if verb == "delete":
-        return f"delete them with one delete() on a queryset of their keys: {model}.objects.filter(pk__in=keys)"
+        return (
+            "delete them with one delete() on a queryset of their keys: "
+            f"{model}.objects.filter(pk__in=keys)"
+        )
     return (
         f"change the objects in the loop and write them after it with "
         f"{model}.objects.bulk_update(objects, fields), or use one "

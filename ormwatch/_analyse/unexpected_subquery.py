@@ -88,9 +88,13 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
     )
 
 
-def _in_fix(query: Query, sub: ImplicitSubquery, origin: CallSite) -> tuple[CallSite, Edit] | None:
+def _in_fix(
+    query: Query, sub: ImplicitSubquery, origin: CallSite | None
+) -> tuple[CallSite, Edit] | None:
     """``rel__in=list(rows)`` or the inner filters behind the relation, where it is written."""
     site = code_site(query) or origin
+    if site is None:
+        return None
     for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
         edit = _lazy_in.rewritten(code, query.orm.model or "", sub)
         if edit is not None:
@@ -99,10 +103,12 @@ def _in_fix(query: Query, sub: ImplicitSubquery, origin: CallSite) -> tuple[Call
 
 
 def _exclude_fix(
-    query: Query, sub: ImplicitSubquery, origin: CallSite
+    query: Query, sub: ImplicitSubquery, origin: CallSite | None
 ) -> tuple[CallSite, Edit] | None:
     """``exclude(rel__x=v)`` / ``~Q(rel__x=v)`` as ``~Exists(...)``, where it is written."""
     site = code_site(query) or origin
+    if site is None:
+        return None
     model = query.orm.model or ""
     for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
         edit = _exists_edit.rewrite(code, model, [sub.relation], negated=True)

@@ -1,4 +1,4 @@
-"""A write loop's fix: the loop replaced by one ``bulk_create()`` or followed by one ``bulk_update()``.
+"""A write loop's fix: one ``bulk_create()`` for the loop, or one ``bulk_update()`` after it.
 
 Written only when the bulk call is provably the same writes, read from the
 loop's source:
@@ -39,7 +39,7 @@ def bulk_create(site: CallSite, model_label: str) -> tuple[str, _edit.Edit] | No
     if code is None or not _plain_saves(model):
         return None
     loop = _loop_of(code)
-    if loop is None or not isinstance(loop.target, ast.Name) and not _names_only(loop.target):
+    if loop is None or (not isinstance(loop.target, ast.Name) and not _names_only(loop.target)):
         return None
     built = _built_object(code, loop, model.__name__)
     if built is None:
@@ -168,7 +168,11 @@ def _built_object(code: _source.Code, loop: ast.For, name: str) -> str | None:
 def _created(code: _source.Code, call: ast.Call, name: str) -> str | None:
     """``Model.objects.create(a=1)`` as ``Model(a=1)``."""
     chain = _chain.take_apart(code, call)
-    if chain is None or chain.root != name or [x.name for x in chain.links] != ["objects", "create"]:
+    if (
+        chain is None
+        or chain.root != name
+        or [x.name for x in chain.links] != ["objects", "create"]
+    ):
         return None
     if call.args or any(k.arg is None or _queries(k.value) for k in call.keywords):
         return None

@@ -117,7 +117,9 @@ def _evaluated_before(code: _source.Code, name: str, builder: ast.Assign) -> boo
         return False
     between = body[body.index(builder) + 1 : body.index(code.statement)]
     for statement in between:
-        roots = _source.header(_source.Code(code.path, code.source, code.function, statement, code.parents))
+        roots = _source.header(
+            _source.Code(code.path, code.source, code.function, statement, code.parents)
+        )
         for root in roots:
             for node in ast.walk(root):
                 if isinstance(node, ast.Name) and node.id == name and _iterates(code, node, root):
