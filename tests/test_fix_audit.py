@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 import ormwatch
-import ormwatch._analyse
+from ormwatch._analyse import KindSpec, _registry
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._finding import Finding
+from ormwatch._kinds import Kind
 from tests import fix_audit
 from tests.testapp.models import Blog
 
@@ -45,16 +46,17 @@ def test_code_is_not_a_placeholder(text: str) -> None:
 
 def _planted(analysis: Analysis) -> Iterator[Finding]:
     query = analysis.queries[0]
-    yield Finding(kind="planted", message="m", call_site=query.call_site, fix="rows = list(...)")
+    yield Finding(kind=Kind.SLOW_QUERY, message="m", call_site=query.call_site, fix="list(...)")
 
 
 @pytest.mark.django_db
 def test_a_planted_placeholder_in_a_findings_fix_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ormwatch._analyse, "DETECTORS", [*ormwatch._analyse.DETECTORS, _planted])
+    planted = KindSpec(Kind.SLOW_QUERY, "planted", "planted", _planted, claims=False)
+    monkeypatch.setattr(_registry, "_specs", [planted])  # the real analysis, one detector
     start = len(fix_audit.COLLECTED)
     with ormwatch.watch() as report:
         list(Blog.objects.all())
-    assert [f.kind for f in report.findings] == ["planted"]
+    assert [f.fix for f in report.findings] == ["list(...)"]
     found = fix_audit.offenders(start)
     del fix_audit.COLLECTED[start:]  # caught: the test's own teardown check passes
-    assert found == ["planted fix: ... in:\nrows = list(...)"]
+    assert found == ["slow_query fix: ... in:\nlist(...)"]

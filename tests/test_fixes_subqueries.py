@@ -85,7 +85,8 @@ def test_in_with_a_lazy_queryset_on_a_foreign_key_becomes_a_join(
         """
     blogs = Blog.objects.filter(name__startswith="a")
     categories = Category.objects.filter(blog__in=blogs, name__endswith="one")
-    return sorted(c.name for c in categories), blogs.filter(name="alpha").count()
+    rows = sorted(c.name for c in categories)
+    return rows, [b.name for b in blogs]  # fetched on their own, after the subquery ran
 """,
     )
     fixed(applied, ["unexpected_subquery"])
@@ -104,11 +105,12 @@ def test_in_with_a_lazy_queryset_that_cannot_join_gets_words(
         monkeypatch,
         """
     writers = Post.objects.filter(title__startswith="lorem").values("category_id")
-    return Category.objects.filter(pk__in=writers).count()
+    count = Category.objects.filter(pk__in=writers).count()
+    return count, [row["category_id"] for row in writers]  # fetched on their own, after
 """,
     )
-    (finding,) = applied.before.report.findings
-    assert (finding.kind, finding.fix, finding.edits) == ("unexpected_subquery", None, ())
+    (finding,) = [f for f in applied.before.report.findings if f.kind == "unexpected_subquery"]
+    assert (finding.fix, finding.edits) == (None, ())
     assert "evaluate them first with list() (one query more" in finding.message
 
 

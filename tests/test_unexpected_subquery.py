@@ -40,7 +40,7 @@ def test_fixed_code_reports_nothing(case: Case) -> None:
 def test_the_lazy_queryset_is_recorded_with_its_lookup_and_conditions() -> None:
     with ormwatch.watch() as report:
         scenarios_shape.in_queryset_bad()
-    (query,) = report.queries
+    query = report.queries[-1]
     (sub,) = query.orm.subqueries
     assert (sub.kind, sub.lookup, sub.relation, sub.model, sub.table) == (
         "in_queryset",
@@ -69,13 +69,15 @@ def test_the_exclude_is_recorded_by_relation_and_condition() -> None:
 
 
 @pytest.mark.usefixtures("seeded")
-def test_the_in_queryset_fix_joins_where_the_lazy_queryset_is_passed() -> None:
+def test_the_in_queryset_fix_passes_the_rows_where_the_lazy_queryset_is_passed() -> None:
     with ormwatch.watch() as report:
         scenarios_shape.in_queryset_bad()
     (finding,) = report.findings
-    # The inner queryset's own filter behind the relation, in the statement that passes
-    # it: the variable keeps its queryset for every other use.
-    assert finding.fix == 'category_queryset = Category.objects.filter(blog__id="1")'
+    # The ids were fetched on their own just before: their cached rows are passed, in the
+    # statement that passes the queryset; the variable stays a queryset for other uses.
+    assert finding.fix == (
+        "category_queryset = Category.objects.filter(blog__id__in=list(blog_queryset))"
+    )
     (edit,) = finding.edits
     assert edit.text.startswith(f"    {finding.fix}  #")
 
@@ -146,3 +148,14 @@ def test_two_excludes_in_one_call_are_two_findings() -> None:
 def test_what_the_user_wrote_is_never_reported(written: object) -> None:
     found = findings_of(written)  # type: ignore[arg-type]
     assert [f.kind for f in found if f.kind == "unexpected_subquery"] == []
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_lazy_queryset_only_used_inside_in_is_not_reported() -> None:
+    # linkding's Tag.objects.filter(bookmark__in=bookmarks_query): one statement,
+    # planned as a whole; nothing fetches the bookmarks twice.
+    with ormwatch.watch() as report:
+        scenarios_shape.in_queryset_inline_quiet()
+    (query,) = report.queries
+    assert [s.kind for s in query.orm.subqueries] == ["in_queryset"]
+    assert report.findings == []

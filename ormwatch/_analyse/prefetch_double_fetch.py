@@ -1,9 +1,9 @@
 """``prefetch_related("rel")`` with ``filter(rel__x=...)``: the related rows fetched twice.
 
 The filter joins ``rel`` into the main query, and the prefetch then runs its
-own query for every ``rel`` row of each result, ignoring the filter (seeds
-001 and 002). A lookup given as ``Prefetch("rel", queryset=...)`` is the
-fix, not the problem, and is never reported.
+own query for every ``rel`` row of each result, ignoring the filter. A lookup
+given as ``Prefetch("rel", queryset=...)`` is the fix, not the problem, and is
+never reported.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _edit, _exists, _exists_edit, _source
 from ormwatch._introspect import _relations
@@ -74,7 +75,7 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
     message = (
         f"Prefetch double fetch: filter({conditions}=...) joins {related} into the {name} "
         f'query, then prefetch_related("{lookup}") runs its own query for every {related} of '
-        f"those rows, ignoring that filter (seeds 001, 002); "
+        f"those rows, ignoring that filter; "
     )
     written = _refiltered(site, origin, model, lookup, relation)
     if written is not None:
@@ -92,7 +93,7 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
         )
     field = _relations.find(_compose.model_class(model), lookup.split("__")[0])
     return Finding(
-        kind=Kind.PREFETCH_DOUBLE_FETCH.value,
+        kind=Kind.PREFETCH_DOUBLE_FETCH,
         message=message,
         call_site=main.call_site,
         origin=origin,
@@ -170,3 +171,11 @@ def _prefetch_literal(code: _source.Code, lookup: str) -> ast.expr | None:
                 if isinstance(arg, ast.Constant) and arg.value == lookup:
                     return arg
     return None
+
+
+KIND = KindSpec(
+    kind=Kind.PREFETCH_DOUBLE_FETCH,
+    label="double prefetch",
+    plural="double prefetches",
+    detect=detect,
+)

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _testcode
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _bulk, _source
 from ormwatch._fix._edit import Edit
@@ -88,7 +89,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
                 loops[key] = _at_line(loops[key], edit.start_line)
             message += "write them in one go" if written else _in_words(verb, model)
         yield Finding(
-            kind=Kind.REPEATED_WRITE.value,
+            kind=Kind.REPEATED_WRITE,
             message=message,
             call_site=call_site,
             origin=loops[key],
@@ -174,3 +175,11 @@ def _in_words(verb: str, model: str) -> str:
         "queryset.update() when every row gets the same value (neither calls save() "
         "nor its signals)"
     )
+
+
+KIND = KindSpec(
+    kind=Kind.REPEATED_WRITE,
+    label="repeated write",
+    plural="repeated writes",
+    detect=detect,
+)

@@ -73,8 +73,13 @@ def _listed(code: _source.Code, name: ast.Name) -> str | None:
     keyword = code.parents.get(name)
     arg = keyword.arg if isinstance(keyword, ast.keyword) else None
     chain = _chain.take_apart(code, builder.value)
-    if chain is None or "values_list" in chain.methods():
-        return None  # tuples, or a flat list whose flatness is not known here
+    if chain is None:
+        return None
+    flat = chain.calls("values_list")
+    if flat:  # one field, flat=True: a list of values; tuples otherwise
+        fields = flat[-1].args or []
+        one = [v for k, v in fields if k is None]
+        return f"{arg}=list({name.id})" if len(one) == 1 and ("flat", "True") in fields else None
     values = chain.calls("values")
     if not values:
         return f"{arg}=list({name.id})"
