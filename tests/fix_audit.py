@@ -40,7 +40,7 @@ def install() -> None:
         return findings
 
     analyse.audited = True  # type: ignore[attr-defined]
-    ormwatch._analyse.analyse = analyse  # type: ignore[assignment]
+    ormwatch._analyse.analyse = analyse
 
 
 def placeholders(text: str) -> list[str]:

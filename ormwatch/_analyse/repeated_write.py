@@ -29,7 +29,7 @@ from ormwatch._analyse import _testcode
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _bulk, _source
+from ormwatch._fix import _bulk, _bulk_update, _source
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
@@ -149,7 +149,7 @@ def _fix(loop: CallSite, label: str, verb: str, shape: str) -> tuple[str, Edit] 
     names = [
         c.split("=")[0].strip().split(".")[-1].strip('"`') for c in columns.group(1).split(",")
     ]
-    return _bulk.bulk_update(loop, label, names)
+    return _bulk_update.bulk_update(loop, label, names)
 
 
 def _at_line(site: CallSite, line: int) -> CallSite:
