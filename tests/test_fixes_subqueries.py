@@ -271,3 +271,24 @@ def test_a_prefetch_and_a_filter_keep_the_rows_and_prefetch_the_matching_ones(
     )
     (finding,) = applied.before.report.findings
     assert "prefetches only the matching Category rows" in finding.message
+
+
+@pytest.mark.usefixtures("blogs")
+def test_a_filter_of_another_model_in_the_statement_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Post's category__name crosses a foreign key of Post's, not Blog.category: only the
+    # Blog filter is the finding's, though both sit in the statement the query ran from.
+    applied = case(
+        tmp_path,
+        monkeypatch,
+        """
+    blogs = Blog.objects.filter(category__name__endswith="one").order_by("name")
+    return [b.name for b in blogs], Post.objects.filter(category__name="alpha one").count()
+""",
+    )
+    fixed(applied, ["unexpected_join"])
+    assert 'Post.objects.filter(category__name="alpha one").count()' in applied.source
+    assert 'Exists(Category.objects.filter(blog=OuterRef("pk"), name__endswith="one"))' in (
+        applied.source
+    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from ormwatch._fix import _edit, _exists, _source
+from ormwatch._fix import _chain, _edit, _exists, _source
 from ormwatch._query import CallSite
 
 _DEPTH = 6
@@ -89,9 +89,10 @@ def spans(
 ) -> list[_edit.Span] | None:
     """The replacements ``rewrite`` makes: None when one filter cannot be moved."""
     found: list[_edit.Span] = []
+    name = model.rsplit(".", 1)[-1]
     for root in _source.header(code):
         for node in ast.walk(root):
-            if not isinstance(node, ast.Call):
+            if not isinstance(node, ast.Call) or _other_model(code, node, name):
                 continue
             span = _q(code, node, model, paths, negated) if _exists.q_call(node) else None
             if span is None and isinstance(node.func, ast.Attribute):
@@ -106,6 +107,22 @@ def spans(
 
 
 Result = _edit.Span | list[_edit.Span] | str | None
+
+
+def _other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
+    """The call filters a queryset written from another model (``Tag.objects.filter()``):
+    its keywords are relative to that model, not to the finding's."""
+    if _exists.q_call(call):
+        parent = code.parents.get(call)
+        while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+            parent = code.parents.get(parent)
+        if not isinstance(parent, ast.Call):
+            return False
+        call = parent
+    chain = _chain.take_apart(code, call)
+    if chain is None or not chain.links or chain.links[0].name != "objects":
+        return False  # a variable's queryset, or a related manager: judged by its path
+    return chain.root != name
 
 
 def _on(keyword: ast.keyword, paths: Sequence[str]) -> tuple[str, str] | None:
