@@ -292,3 +292,43 @@ def test_a_filter_of_another_model_in_the_statement_is_left_alone(
     assert 'Exists(Category.objects.filter(blog=OuterRef("pk"), name__endswith="one"))' in (
         applied.source
     )
+
+
+@pytest.mark.usefixtures("blogs")
+def test_ordering_by_a_reverse_relation_orders_by_one_value_per_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = case(
+        tmp_path,
+        monkeypatch,
+        """
+    categories = Category.objects.filter(name__startswith="a").order_by("post__title")
+    return [c.name for c in categories]
+""",
+    )
+    assert applied.before.kinds == ["unexpected_join"]
+    assert applied.after.kinds == []
+    # Each category once, ordered by its first post title (the join listed it per post).
+    assert sorted(applied.before.result) == ["alpha one"] * 3 + ["alpha two"] * 3
+    assert applied.after.result == ["alpha one", "alpha two"]
+    assert 'annotate(post_title=Min("post__title")).order_by("post_title")' in applied.source
+    assert "from django.db.models import Min" in applied.source
+
+
+@pytest.mark.usefixtures("blogs")
+def test_a_filter_written_as_keyword_arguments_gets_distinct(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = case(
+        tmp_path,
+        monkeypatch,
+        """
+    lookups = {"post__title__contains": "quis"}
+    categories = Category.objects.filter(post__writer="alpha", **lookups).order_by("name")
+    return [c.name for c in categories]
+""",
+    )
+    assert applied.before.kinds == ["unexpected_join"]
+    assert applied.after.kinds == []
+    assert applied.after.result == sorted(set(applied.before.result))
+    assert '.order_by("name").distinct()' in applied.source

@@ -190,6 +190,8 @@ def _method(
     mine = [k for k in call.keywords if _on(k, paths)]
     if not mine:
         return None
+    if any(k.arg is None for k in call.keywords):
+        return "refuse"  # **lookups may cross the relation too, out of sight
     if name == "exclude" and negated:
         if len(call.keywords) != 1 or call.args:
             return "refuse"
