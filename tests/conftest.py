@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import fix_audit
 from tests.testapp.models import (
     Blog,
     Book,
@@ -132,6 +134,21 @@ def pytester_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
     for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
         monkeypatch.delenv(name, raising=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    fix_audit.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_placeholder_in_fixes() -> Iterator[None]:
+    """Fail a test whose findings carry a fix with a placeholder (``...``, ``<the SQL>``)."""
+    start = len(fix_audit.COLLECTED)
+    yield
+    found = fix_audit.offenders(start)
+    del fix_audit.COLLECTED[start:]
+    if found:
+        pytest.fail("A fix with a placeholder:\n" + "\n\n".join(found), pytrace=False)
 
 
 def redact(

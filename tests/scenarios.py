@@ -152,9 +152,9 @@ def prefetch_filter_fixed() -> None:
 
 
 def save_loop_bad() -> None:
-    for blog in Blog.objects.all():
+    for blog in Blog.objects.all():  # origin: the loop becomes a list, the loop, bulk_update()
         blog.name = blog.name.upper()
-        blog.save()  # call origin
+        blog.save()  # call
 
 
 def save_loop_fixed() -> None:
@@ -165,8 +165,8 @@ def save_loop_fixed() -> None:
 
 
 def create_loop_bad() -> None:
-    for name in ("하수진", "김영희", "이승민"):
-        Blog.objects.create(name=name)  # call origin
+    for name in ("하수진", "김영희", "이승민"):  # origin: the loop becomes bulk_create()
+        Blog.objects.create(name=name)  # call
 
 
 def create_loop_fixed() -> None:
@@ -280,7 +280,7 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         save_loop_fixed,
         "repeated_write",
         None,
-        'Blog.objects.bulk_update(objs, ["name"])',
+        'Blog.objects.bulk_update(blog_rows, ["name"])',
     ),
     (
         "create loop",

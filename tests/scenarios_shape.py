@@ -52,9 +52,9 @@ def seed() -> None:
 
 
 def in_queryset_bad() -> None:
-    blog_queryset = Blog.objects.filter(id="1").values_list("id", flat=True)  # origin
+    blog_queryset = Blog.objects.filter(id="1").values_list("id", flat=True)
     _ = list(blog_queryset)  # the ids, fetched on their own
-    category_queryset = Category.objects.filter(blog__id__in=blog_queryset)
+    category_queryset = Category.objects.filter(blog__id__in=blog_queryset)  # origin
     _ = list(category_queryset)  # call
 
 
@@ -366,7 +366,7 @@ CASES: list[Case] = [
         in_queryset_fixed,
         "unexpected_subquery",
         WARN,
-        "blog_queryset = list(Blog.objects.filter(",
+        "category_queryset = Category.objects.filter(blog__id__in=list(blog_queryset))",
         "IN (SELECT",
     ),
     Case(
@@ -384,7 +384,8 @@ CASES: list[Case] = [
         not_q_reverse_fixed,
         "unexpected_subquery",
         WARN,
-        'Prefetch("post", queryset=Post.objects.exclude(title__contains="quid"))',
+        "category_queryset = Category.objects.filter(~Exists(Post.objects.filter("
+        'category=OuterRef("pk"), title__contains="quid")))',
         "EXISTS(SELECT",
     ),
     Case(
@@ -420,7 +421,8 @@ CASES: list[Case] = [
         repeat_fixed,
         "unexpected_join",
         WARN,
-        '.filter(name__contains="modi", post__title__contains="quid").distinct()',
+        '.filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")), '
+        'name__contains="modi")',
         "JOIN",
     ),
     Case(

@@ -30,17 +30,21 @@ NO_CODE_REMEDY = {"slow_query"}
 # Pitfalls whose fix does not apply yet, and why, until it does (a fix that
 # starts working fails the test until it leaves this list).
 NOT_YET: dict[str, str] = {
-    "in-lazy-queryset": "unexpected_subquery has no edit yet",
-    "exclude-reverse": "unexpected_join and unexpected_subquery have no edit yet",
-    "or-join": "unexpected_join has no edit yet",
+    # The patches below make these pages correct (findings gone, no more queries than
+    # the bad page), but each fixed twin rewrites the page in a way no generic fix can.
+    "in-lazy-queryset": "the patch passes the blogs' fetched rows to __in (two queries); "
+    "the fixed twin drops the blog query and reads the names from a select_related join",
+    "exclude-reverse": "the patch writes Exists() and ~Exists() (two queries, no join); the "
+    "fixed twin merges the two querysets into one annotation",
+    "or-join": "the patch tests each side with Exists() (no join, no repeats); the fixed twin "
+    "also answers which side matched in the same query (a labelled union)",
     "filtered-relation": "the N+1 fix prefetches the products (2 queries); the fixed twin "
     "counts them in the same query with FilteredRelation and Count",
-    "prefetch-and-filter": "prefetch_double_fetch has no edit yet",
+    "prefetch-and-filter": "the patch prefetches only the matching categories and tests them "
+    "with Exists() (two queries); the fixed twin reads the pairs from the join in one "
+    "values_list() query",
     "select-related-values": "the edit drops the ignored select_related(), but the page's "
     "second query (blog names) needs blog__name named in values(), which no fix writes yet",
-    "len-and-if": "if qs: ... qs.get() becomes exists() + get(), two queries where "
-    "first() runs one",
-    "save-in-a-loop": "repeated_write writes a placeholder, not code",
 }
 
 
@@ -101,4 +105,27 @@ def test_every_bad_page_is_fixed_by_its_patch(
     # Exactly the pages listed as not yet fixed fail, each for a reason.
     newly_fixed = sorted(set(NOT_YET) - set(failing))
     broken = {slug: problem for slug, problem in failing.items() if slug not in NOT_YET}
-    assert (newly_fixed, broken) == ([], {})
+    assert (newly_fixed, broken) == ([], {}), failing
+
+
+# Pages in NOT_YET whose patch is right all the same: every finding carries an
+# edit, the patched page answers, reports nothing, and runs no more queries than
+# the bad page (only its fixed twin, rewritten by hand, runs fewer).
+CORRECT_BUT_NOT_AS_FAST = ["exclude-reverse", "in-lazy-queryset", "or-join", "prefetch-and-filter"]
+
+
+def test_pages_not_yet_as_fast_as_their_twin_are_still_fixed(
+    applied: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    before, after = applied
+    seen = {
+        slug: (
+            before[slug]["with_edits"] == before[slug]["kinds"] != [],
+            after[slug]["status"],
+            after[slug]["kinds"],
+            after[slug]["queries"] <= before[slug]["queries"],
+        )
+        for slug in CORRECT_BUT_NOT_AS_FAST
+    }
+    assert seen == {slug: (True, 200, [], True) for slug in CORRECT_BUT_NOT_AS_FAST}
+    assert set(CORRECT_BUT_NOT_AS_FAST) <= set(NOT_YET)

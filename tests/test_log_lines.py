@@ -21,7 +21,7 @@ from django.test import Client
 
 import ormwatch
 from ormwatch._log import log_report
-from tests import scenarios, scenarios_shape
+from tests import scenarios
 from tests.testapp.models import Post
 
 FORGED = "\nERROR forged line\r\x1b[31m\u2028"
@@ -111,15 +111,15 @@ def test_a_duplicate_query_names_each_line_once(caplog: pytest.LogCaptureFixture
 def test_a_fix_of_several_lines_is_logged_whole_and_indented(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    scenarios_shape.seed()
+    scenarios.seed()
     with ormwatch.watch() as report:
-        scenarios_shape.in_queryset_bad()
+        scenarios.save_loop_bad()  # the fix: a list, the loop, then bulk_update()
     (finding,) = report.findings
     fix = (finding.fix or "").splitlines()
     assert len(fix) > 1
     (message,) = logged_findings(report, caplog)
     first, *rest = message.split("\n")
-    assert first.startswith("Unexpected subquery")
+    assert first.startswith("Repeated write")
     assert first.endswith(f"; fix at {finding.origin}:")
     assert rest == [f"    {line}" for line in fix]
     # A reader still sees one record: only its first line starts at the margin.

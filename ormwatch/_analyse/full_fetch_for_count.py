@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit, _source
+from ormwatch._fix import _edit, _first, _source
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
 
@@ -48,12 +48,12 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if site.kind == "python":
             groups.setdefault(site, []).append(query)
     for site, queries in groups.items():
-        verdict = _verdict(site, str(queries[0].orm.method))
+        verdict = _verdict(site, str(queries[0].orm.method), queries[0].orm.model or "")
         if verdict is not None:
             yield _finding(site, queries, *verdict)
 
 
-def _verdict(site: CallSite, method: str) -> tuple[str, _edit.Rewritten] | None:
+def _verdict(site: CallSite, method: str, model: str) -> tuple[str, _edit.Rewritten] | None:
     """(what was written, the statement rewritten) when the rows are provably unused."""
     code = _source.code_at(site)
     if code is None:
@@ -69,10 +69,13 @@ def _verdict(site: CallSite, method: str) -> tuple[str, _edit.Rewritten] | None:
             return None
     elif not isinstance(expression, (ast.Call, ast.Subscript)):
         return None
-    target, replacement = _rewrite(code, expression, node, method)
     written = _source.text(code, node) or method
     if node is expression:  # a truth test: say so, as the code does
         written = f"if {written}"
+        first = _first.first_instead(code, expression, model)
+        if first is not None:
+            return written, first
+    target, replacement = _rewrite(code, expression, node, method)
     fix = _edit.rewritten(code, site.line, [(target, replacement)])
     return written, fix or _edit.Rewritten(replacement, None)
 
@@ -102,11 +105,17 @@ def _finding(
     model = (queries[0].orm.model or "Model").rsplit(".", 1)[-1]
     method = queries[0].orm.method
     exists = ".exists()" in fix
-    asked = "whether there is one" if exists else "how many there are"
+    asked = "whether there is one" if exists or ".first()" in fix else "how many there are"
     message = (
         f"Full fetch for count: {written} fetched every {model} row only to learn {asked}; "
         f"let the database answer with {'exists()' if exists else 'count()'}"
     )
+    if ".first()" in fix:  # the branch fetched the row again with get()
+        message = (
+            f"Full fetch for count: {written} fetched every {model} row only to learn {asked}, "
+            f"and the branch fetched it again with get(); fetch the one row once "
+            "with first() and test it"
+        )
     sql = queries[0].sql
     return Finding(
         kind=Kind.FULL_FETCH_FOR_COUNT,

@@ -20,6 +20,7 @@ a bulk write: the finding says so and offers no ``bulk_update``.
 from __future__ import annotations
 
 import ast
+import linecache
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +29,8 @@ from ormwatch._analyse import _testcode
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _source
+from ormwatch._fix import _bulk, _bulk_update, _source
+from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
 
@@ -75,14 +77,17 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
                 f"{method}() in a loop ({ms:.1f} ms); change the object in the loop and "
                 "save it once after it"
             )
-            fix = None
+            fix, edit = None, None
         else:
             message = (
                 f"Repeated write: {repeats} single-row {verb.upper()}s of {model} from "
                 f"{method}() in a loop ({ms:.1f} ms, {len(queries)} statements); "
-                "write them in one go"
             )
-            fix = _fix(method, verb, model, shape)
+            written = _fix(loops[key], same[0].orm.model or "", verb, shape)
+            fix, edit = written or (None, None)
+            if edit is not None:  # the fix starts at the loop, not at the write in it
+                loops[key] = _at_line(loops[key], edit.start_line)
+            message += "write them in one go" if written else _in_words(verb, model)
         yield Finding(
             kind=Kind.REPEATED_WRITE,
             message=message,
@@ -91,6 +96,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             fix=fix,
             queries=queries,
             saved_queries=max(len(queries) - 1, 0),
+            edits=(edit,) if edit is not None else (),
         )
 
 
@@ -133,21 +139,42 @@ def _one_row(queries: list[Query]) -> bool:
     return len(keys) == 1
 
 
-def _fix(method: str, verb: str, model: str, shape: str) -> str:
+def _fix(loop: CallSite, label: str, verb: str, shape: str) -> tuple[str, Edit] | None:
+    """The bulk call replacing the loop, when it is provably the same writes."""
     if verb == "insert":
-        return f"{model}.objects.bulk_create([{model}(...) for ... in ...])"
-    if verb == "delete":
-        return f"{model}.objects.filter(pk__in=[...]).delete()"
+        return _bulk.bulk_create(loop, label)
     columns = _SET_COLUMNS.search(shape)
-    names = (
-        [c.split("=")[0].strip().split(".")[-1] for c in columns.group(1).split(",")]
-        if columns
-        else []
+    if verb != "update" or columns is None:
+        return None
+    names = [
+        c.split("=")[0].strip().split(".")[-1].strip('"`') for c in columns.group(1).split(",")
+    ]
+    return _bulk_update.bulk_update(loop, label, names)
+
+
+def _at_line(site: CallSite, line: int) -> CallSite:
+    text = linecache.getline(site.path, line).strip()
+    return CallSite(site.path, line, site.function, text, site.kind)
+
+
+def _in_words(verb: str, model: str) -> str:
+    if verb == "insert":
+        return (
+            f"collect the new {model} objects in a list and write them with "
+            f"{model}.objects.bulk_create() (it calls neither save() nor the "
+            "pre_save/post_save signals)"
+        )
+    if verb == "delete":
+        return (
+            "delete them with one delete() on a queryset of their keys: "
+            f"{model}.objects.filter(pk__in=keys)"
+        )
+    return (
+        f"change the objects in the loop and write them after it with "
+        f"{model}.objects.bulk_update(objects, fields), or use one "
+        "queryset.update() when every row gets the same value (neither calls save() "
+        "nor its signals)"
     )
-    fields = ", ".join(f'"{n.removesuffix("_id")}"' for n in names if n) or '"field"'
-    if method == "update":
-        return f"{model}.objects.filter(...).update(...)  # one UPDATE for all rows, or bulk_update"
-    return f"{model}.objects.bulk_update(objs, [{fields}])"
 
 
 KIND = KindSpec(

@@ -31,6 +31,7 @@ from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
 from ormwatch._fix import _exists
 from ormwatch._fix import _join_rewrite as fixes
+from ormwatch._fix._edit import Edit, shown
 from ormwatch._introspect import _unique
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
@@ -117,7 +118,8 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     query = queries[0]
     model = query.orm.model or ""
     outer = model.rsplit(".", 1)[-1]
-    origin = builder_site(query, outer) or code_site(query) or query.call_site
+    site = code_site(query)
+    origin = builder_site(query, outer) or site or query.call_site
     aliases = [a for r in relations for a in r.aliases]
     listed = " and ".join(f"{outer}.{r.path}" for r in relations)
     if name == "repeat":
@@ -134,7 +136,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"Unexpected join: {how} {outer}.{relation.path} joins a multi-valued relation, so "
             f"each {outer} comes back once per matching {related}; {cure}"
         )
-        fix = fixes.repeat(origin, model, relation)
+        written = fixes.repeat(site, origin, model, relation)
     elif name == "or_self_join":
         table = relations[0].tables[0]
         message = (
@@ -142,7 +144,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"JOIN, so each {outer} repeats once per row on either side; test each "
             f"side with Exists() instead"
         )
-        fix = fixes.either(origin, model, relations)
+        written = fixes.either(site, origin, model, relations)
     else:
         what = "every aggregate is multiplied" if query.orm.grouped else "rows multiply"
         again = "each filter() or annotate() across a multi-valued relation joins it again"
@@ -156,7 +158,12 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"Unexpected join: {joined}, a row per combination, so {what} (row explosion); "
             f"test or count each relation in its own subquery"
         )
-        fix = fixes.either(origin, model, relations, grouped=query.orm.grouped)
+        written = fixes.either(site, origin, model, relations, grouped=query.orm.grouped)
+    fix = None
+    edits: tuple[Edit, ...] = ()
+    if written is not None:
+        origin, edit = written
+        fix, edits = shown(edit), (edit,)
     return Finding(
         kind=Kind.UNEXPECTED_JOIN,
         message=message,
@@ -167,6 +174,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         queries=queries,
         sql_fragment=_fragment.join_fragment(query.sql, aliases),
         details={"case": name, "paths": [r.path for r in relations]},
+        edits=edits,
     )
 
 

@@ -12,14 +12,14 @@ implicit (``_introspect._subqueries``), so they are never reported.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _chain, _compose, _exists, _source
+from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in
+from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, ImplicitSubquery, Query
 
@@ -76,24 +76,39 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
     related = sub.model.rsplit(".", 1)[-1]
     site = code_site(query)
     origin = builder_site(query, outer) or site or query.call_site
+    edits: tuple[Edit, ...] = ()
     if sub.kind == "in_queryset":
         message = (
             f"Unexpected subquery: filter({sub.lookup}=...) was given a lazy {related} "
             f"queryset, so Django runs it inside this statement as IN (SELECT ... FROM "
-            f"{sub.table}); evaluate it first with list() when it is small, or join"
+            f"{sub.table}); "
         )
-        inner_origin, fix = _in_queryset_fix(sub, site, outer, related)
-        origin = inner_origin or origin  # the fix wraps the line building the inner queryset
+        listed = _in_fix(query, sub, origin)
+        if listed is not None:
+            message += "pass the rows it already has, or join"
+            origin, edit = listed
+            fix, edits = _edit.shown(edit), (edit,)
+        else:
+            fix = None
+            message += (
+                f"when the {related} rows are few, evaluate them first with list() (one "
+                "query more, a plain IN list), or filter across the relation instead"
+            )
         relation = None
     else:
         message = (
             f"Unexpected subquery: exclude() / ~Q() on {sub.lookup} crosses the multi-valued "
             f'relation {outer}.{sub.relation}; "no {related} matches" cannot be a join, so '
             f"Django adds NOT EXISTS (SELECT ... FROM {sub.table}). Write the "
-            f"~Exists() yourself, or prefetch with Prefetch(queryset={related}.objects.exclude"
-            f"(...)) if you meant to hide the matching {related} rows"
+            f"~Exists() yourself (the same rows), or, if you meant to keep every {outer} and "
+            f"hide the matching {related} rows, prefetch them with a Prefetch() whose queryset "
+            "excludes them"
         )
-        fix = _exclude_fix(query, sub, origin, outer, related)
+        excluded = _exclude_fix(query, sub, origin)
+        fix = None
+        if excluded is not None:
+            origin, edit = excluded
+            fix, edits = _edit.shown(edit), (edit,)
         relation = _exists.relation_of(query.orm.model, sub.relation)
     return Finding(
         kind=Kind.UNEXPECTED_SUBQUERY,
@@ -105,74 +120,37 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
         queries=[q for q, _, _ in items],
         sql_fragment=_fragment.subquery_fragment(query.sql, sub.table, sub.kind, nth),
         details={"subquery": sub.to_dict()},
+        edits=edits,
     )
 
 
-def _in_queryset_fix(
-    sub: ImplicitSubquery, site: CallSite | None, outer: str, related: str
-) -> tuple[CallSite | None, str]:
-    inner_site = _compose.builder_line(site, related)
-    chain = _chain.queryset_at(inner_site, related)
-    if chain is None:
-        inner_site = None
-    if chain is not None and inner_site is not None:
-        listed = f"list({chain.text()})"
-        first = _source.rewrite(chain.code, inner_site.line, [(chain.node, listed)]) or listed
-        values = {k: v for link in chain.calls("filter") for k, v in link.args or () if k}
-    else:
-        first = f'ids = list({related}.objects.filter(...).values_list("pk", flat=True))'
-        values = {}
-    lines = [f"{first}  # one small query first, then a plain IN (...) list"]
-    if sub.joinable and sub.conditions and sub.relation:
-        lookups = ", ".join(f"{sub.relation}__{c}={values.get(c, '...')}" for c in sub.conditions)
-        lines.append(f"# or join instead of a subquery:\n{outer}.objects.filter({lookups})")
-    return inner_site, "\n".join(lines)
+def _in_fix(
+    query: Query, sub: ImplicitSubquery, origin: CallSite | None
+) -> tuple[CallSite, Edit] | None:
+    """``rel__in=list(rows)`` or the inner filters behind the relation, where it is written."""
+    site = code_site(query) or origin
+    if site is None:
+        return None
+    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+        edit = _lazy_in.rewritten(code, query.orm.model or "", sub)
+        if edit is not None:
+            return _exists_edit.site_of(code, site), edit
+    return None
 
 
 def _exclude_fix(
-    query: Query, sub: ImplicitSubquery, origin: CallSite | None, outer: str, related: str
-) -> str:
+    query: Query, sub: ImplicitSubquery, origin: CallSite | None
+) -> tuple[CallSite, Edit] | None:
+    """``exclude(rel__x=v)`` / ``~Q(rel__x=v)`` as ``~Exists(...)``, where it is written."""
+    site = code_site(query) or origin
+    if site is None:
+        return None
     model = query.orm.model or ""
-    chain = _chain.queryset_at(origin, outer)
-    values: list[tuple[str, str]] = []
-    rewritten: str | None = None
-    if chain is not None and origin is not None:
-        rewritten, values = _rewrite_exclude(chain, model, sub, origin.line)
-    if not values:
-        values = [(c, "...") for c in sub.conditions]
-    exists = _exists.exists_for(model, sub.relation, values) or f"Exists({related}.objects...)"
-    first = rewritten or f"{outer}.objects.filter(~{exists})"
-    inner = ", ".join(f"{k}={v}" for k, v in values)
-    prefetch = (
-        f'{outer}.objects.prefetch_related(Prefetch("{sub.relation}", '
-        f"queryset={related}.objects.exclude({inner})))"
-    )
-    return (
-        f"{first}  # the same NOT EXISTS, written on purpose\n"
-        f"# or keep every {outer} and leave out the matching {related} rows:\n"
-        f"{prefetch}"
-    )
-
-
-def _rewrite_exclude(
-    chain: _chain.Chain, model: str, sub: ImplicitSubquery, line: int
-) -> tuple[str | None, list[tuple[str, str]]]:
-    """The origin line with ``exclude(rel__x=v)`` / ``~Q(rel__x=v)`` as ``~Exists(...)``."""
-    for call, keyword, lookup in _exists.keywords_on(chain.code, sub.relation):
-        value = _source.text(chain.code, keyword.value) or "..."
-        exists = _exists.exists_for(model, sub.relation, [(lookup, value)])
-        if exists is None or len(call.keywords) != 1 or call.args:
-            return None, [(lookup, value)]
-        parent = chain.code.parents.get(call)
-        if _exists.q_call(call) and isinstance(parent, ast.UnaryOp):
-            return _source.rewrite(chain.code, line, [(parent, f"~{exists}")]), [(lookup, value)]
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "exclude":
-            for link in chain.links:
-                if link.name == "exclude" and link.args == [(keyword.arg, value)]:
-                    link.name, link.args = "filter", [(None, f"~{exists}")]
-                    return chain.in_line(line), [(lookup, value)]
-        return None, [(lookup, value)]
-    return None, []
+    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+        edit = _exists_edit.rewrite(code, model, [sub.relation], negated=True)
+        if edit is not None:
+            return _exists_edit.site_of(code, site), edit
+    return None
 
 
 KIND = KindSpec(

@@ -1,18 +1,23 @@
 """Fix code for unexpected joins, written over the user's own queryset chain.
 
-Each fix rebuilds the origin's ``Model.objects...`` chain with the filters
-across a relation moved into an ``Exists``, keeping the user's values. When
-the chain cannot be found the fix is the same code with ``...`` for the values.
+Each fix rewrites the statement that filters across the relation, with the
+filter moved into an ``Exists`` and the user's own values (``_exists_edit``);
+a repeat whose filter cannot be moved gets ``distinct()`` on the chain that
+filters; an annotation counted over two joins gets ``Count(..., distinct=True)``.
+Where none of these can be written exactly there is no edit (the message says
+what to do).
 """
 
 from __future__ import annotations
 
 import ast
 
-from ormwatch._fix import _chain, _exists, _source
+from ormwatch._fix import _chain, _edit, _exists, _exists_edit, _source
 from ormwatch._fix._chain import Link
 from ormwatch._query import CallSite, JoinedRelation
 
+# Aggregates that repeated rows inflate and distinct=True cannot repair.
+_SUMS = ("Sum(", "Avg(", "StdDev(", "Variance(")
 # QuerySet methods that return a QuerySet: distinct() may follow them.
 _QUERYSET_METHODS = frozenset(
     {
@@ -37,40 +42,46 @@ _QUERYSET_METHODS = frozenset(
 )
 
 
-def repeat(origin: CallSite | None, model: str, relation: JoinedRelation) -> str:
+Written = tuple[CallSite, _edit.Edit]
+
+
+def repeat(
+    site: CallSite | None, origin: CallSite | None, model: str, relation: JoinedRelation
+) -> Written | None:
+    """Each row once: the filter across the relation as ``Exists()``, else ``distinct()``."""
     outer = model.rsplit(".", 1)[-1]
     if "where" not in relation.uses:
         return _order_by_aggregate(origin, outer, relation)
+    exists = _with_exists(site, origin, model, (relation,))
+    if exists is not None:
+        return exists
     chain = _chain.queryset_at(origin, outer)
     if chain is None or origin is None:
-        distinct = f"{outer}.objects.filter(...).distinct()"
-    else:
-        # Right after the last call that returns a queryset: distinct() after
-        # get() or first() raises, and after a slice Django refuses it.
-        at = next(
-            (i for i, x in enumerate(chain.links) if i and x.name not in _QUERYSET_METHODS),
-            len(chain.links),
-        )
-        chain.links.insert(at, Link("distinct", []))
-        distinct = chain.in_line(origin.line)
-    exists = _with_exists(origin, model, (relation,)) or _generic_exists(model, relation)
-    return f"{distinct}  # each {outer} once\n# or test for a match without joining:\n{exists}"
+        return None
+    if not any(_on(k, relation.path) for link in chain.links for k, _ in link.args or ()):
+        return None  # the filter is written elsewhere: distinct() here could miss it
+    # Right after the last call that returns a queryset: distinct() after
+    # get() or first() raises, and after a slice Django refuses it.
+    at = next(
+        (i for i, x in enumerate(chain.links) if i and x.name not in _QUERYSET_METHODS),
+        len(chain.links),
+    )
+    chain.links.insert(at, Link("distinct", []))
+    edit = chain.edit()
+    return (origin, edit) if edit is not None else None
 
 
 def either(
+    site: CallSite | None,
     origin: CallSite | None,
     model: str,
     relations: tuple[JoinedRelation, ...],
     grouped: bool = False,
-) -> str:
+) -> Written | None:
     outer = model.rsplit(".", 1)[-1]
     if grouped:
         return _distinct_counts(origin, outer, relations)
-    rewritten = _with_exists(origin, model, relations)
-    if rewritten is not None:
-        return f"{rewritten}  # one EXISTS per relation, no join"
-    tests = " | ".join(_generic_exists_expr(model, r) for r in relations)
-    return f"{outer}.objects.filter({tests})"
+    return _with_exists(site, origin, model, relations)
 
 
 def _on(keyword: str | None, path: str) -> bool:
@@ -78,47 +89,26 @@ def _on(keyword: str | None, path: str) -> bool:
 
 
 def _with_exists(
-    origin: CallSite | None, model: str, relations: tuple[JoinedRelation, ...]
-) -> str | None:
-    """The origin's chain with every filter across ``relations`` turned into an Exists."""
-    outer = model.rsplit(".", 1)[-1]
-    chain = _chain.queryset_at(origin, outer)
-    if chain is None or origin is None:
+    site: CallSite | None,
+    origin: CallSite | None,
+    model: str,
+    relations: tuple[JoinedRelation, ...],
+) -> Written | None:
+    """The statement that filters across ``relations``, each filter turned into an Exists."""
+    paths = [r.path for r in relations]
+    near = site or origin
+    if near is None:
         return None
-    texts: dict[str, str] = {}
-    changed = False
-    for relation in relations:
-        for call, keyword, lookup in _exists.keywords_on(chain.code, relation.path):
-            if _exists.q_call(call) and len(call.keywords) == 1 and not call.args:
-                value = _source.text(chain.code, keyword.value) or "..."
-                exists = _exists.exists_for(model, relation.path, [(lookup, value)])
-                old = _source.text(chain.code, call)
-                if exists is not None and old is not None:
-                    texts[old] = exists
-        for link in chain.calls("filter"):
-            moved = [(k, v) for k, v in link.args or () if _on(k, relation.path)]
-            if not moved:
-                continue
-            found = [(_exists.on_relation(k or "", relation.path) or "pk", v) for k, v in moved]
-            exists = _exists.exists_for(model, relation.path, found)
-            if exists is None:
-                return None
-            positional = [a for a in link.args or () if a[0] is None]
-            keywords = [a for a in link.args or () if a[0] is not None and a not in moved]
-            link.args = [*positional, (None, exists), *keywords]
-            changed = True
-    for link in chain.links:
-        for index, (name, value) in enumerate(link.args or ()):
-            for old, new in texts.items():
-                if old in value:
-                    value = value.replace(old, new)
-                    changed = True
-            if link.args is not None:
-                link.args[index] = (name, value)
-    return chain.in_line(origin.line) if changed else None
+    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+        edit = _exists_edit.rewrite(code, model, paths, negated=False)
+        if edit is not None:
+            return _exists_edit.site_of(code, near), edit
+    return None
 
 
-def _order_by_aggregate(origin: CallSite | None, outer: str, relation: JoinedRelation) -> str:
+def _order_by_aggregate(
+    origin: CallSite | None, outer: str, relation: JoinedRelation
+) -> Written | None:
     # distinct() cannot help here: Django adds the ordering column to the
     # SELECT DISTINCT, so the rows stay repeated. Order by one value per row.
     chain = _chain.queryset_at(origin, outer)
@@ -139,33 +129,30 @@ def _order_by_aggregate(origin: CallSite | None, outer: str, relation: JoinedRel
                 chain.links.insert(
                     index, Link("annotate", [(name, f'{aggregate}("{field.lstrip("-")}")')])
                 )
-                return f"{chain.in_line(origin.line)}  # one row per {outer}"
-    return (
-        f'{outer}.objects.annotate(first=Min("{relation.path}__...")).order_by("first")'
-        f"  # one row per {outer}"
-    )
+                edit = chain.edit()
+                return (origin, edit) if edit is not None else None
+    return None
 
 
 def _distinct_counts(
     origin: CallSite | None, outer: str, relations: tuple[JoinedRelation, ...]
-) -> str:
+) -> Written | None:
     paths = {r.path for r in relations}
     chain = _chain.queryset_at(origin, outer)
     if chain is not None and origin is not None:
         changed = False
         for link in chain.calls("annotate"):
             for index, (keyword, value) in enumerate(link.args or ()):
+                if value.startswith(_SUMS):
+                    return None  # a sum over repeated rows: only a Subquery() is right
                 counted = _counted_path(value)
                 if counted in paths and "distinct" not in value:
                     link.args[index] = (keyword, value[:-1] + ", distinct=True)")  # type: ignore[index]
                     changed = True
-        if changed:
-            return (
-                f"{chain.in_line(origin.line)}  # each count once per related row\n"
-                f"# Sum()/Avg() cannot be fixed with distinct: compute each in a Subquery()"
-            )
-    counts = ", ".join(f'{p.split("__")[-1]}_count=Count("{p}", distinct=True)' for p in paths)
-    return f"{outer}.objects.annotate({counts})  # Sum()/Avg(): one Subquery() per relation"
+        edit = chain.edit() if changed else None
+        if edit is not None:
+            return origin, edit
+    return None
 
 
 def _counted_path(source: str) -> str | None:
@@ -178,14 +165,3 @@ def _counted_path(source: str) -> str | None:
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
     return None
-
-
-def _generic_exists_expr(model: str, relation: JoinedRelation) -> str:
-    lookups = [(c, "...") for c in relation.conditions] or [("pk", "...")]
-    found = _exists.exists_for(model, relation.path, lookups)
-    return found or f"Exists(...{relation.path}...)"
-
-
-def _generic_exists(model: str, relation: JoinedRelation) -> str:
-    outer = model.rsplit(".", 1)[-1]
-    return f"{outer}.objects.filter({_generic_exists_expr(model, relation)})"

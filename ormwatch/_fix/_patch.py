@@ -25,6 +25,8 @@ _DJANGO_NAMES = {
         "Exists",
         "F",
         "FilteredRelation",
+        "Max",
+        "Min",
         "OuterRef",
         "Prefetch",
         "Q",

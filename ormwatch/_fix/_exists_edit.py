@@ -1,0 +1,255 @@
+"""``Exists()`` written where the user wrote the filter across a multi-valued relation.
+
+The statement that ran (``rows = [c.name for c in without_quis]``) is rarely
+the one that wrote the filter (``without_quis = modi.exclude(post__title=...)``):
+``statements_behind`` follows the local variables a statement reads back to
+their one assignment, and ``rewrite`` turns each keyword across the relation
+into an ``Exists()`` of the related model with the user's own lookups and
+values, keeping every other argument as written:
+
+- ``filter(post__title__contains="quis", name="x")`` becomes
+  ``filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quis")), name="x")``
+  (the keywords of one ``filter()`` call name one related row, as in ``Exists``);
+- ``exclude(post__title__contains="quis")`` becomes ``filter(~Exists(...))``,
+  only with that one keyword (``exclude()`` with several does not tie them to
+  one related row, so no single ``Exists`` says the same);
+- ``Q(banning=user)`` becomes ``Exists(Ban.objects.filter(...))`` and
+  ``~Q(post__x=1)`` becomes ``~Exists(...)``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+
+from ormwatch._fix import _chain, _edit, _exists, _source
+from ormwatch._query import CallSite
+
+_DEPTH = 6
+
+
+def statements_behind(site: CallSite | None) -> list[_source.Code]:
+    """The statement at ``site``, then the one assignment of each local name it reads, and so on."""
+    code = _source.code_at(site) if site is not None else None
+    if code is None:
+        return []
+    found = [code]
+    seen = {id(code.statement)}
+    index = 0
+    while index < len(found) and len(found) < _DEPTH:
+        current = found[index]
+        index += 1
+        for root in _source.header(current):
+            for node in ast.walk(root):
+                if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
+                    continue
+                assign = _assignment(code, node.id, current.statement.lineno)
+                if assign is not None and id(assign) not in seen:
+                    seen.add(id(assign))
+                    found.append(at(code, assign))
+    return found
+
+
+def _assignment(code: _source.Code, name: str, before: int) -> ast.stmt | None:
+    stores = [
+        n
+        for n in ast.walk(code.function)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+    ]
+    if len(stores) != 1 or not code.is_local(name) or stores[0].lineno >= before:
+        return None
+    assign = code.parents.get(stores[0])
+    if isinstance(assign, ast.Assign) and assign.targets == [stores[0]]:
+        return assign
+    return None
+
+
+def at(code: _source.Code, statement: ast.stmt) -> _source.Code:
+    return _source.Code(code.path, code.source, code.function, statement, code.parents)
+
+
+def site_of(code: _source.Code, near: CallSite) -> CallSite:
+    """The statement's first line as a call site (the origin a finding names)."""
+    line = code.statement.lineno
+    text = code.source.splitlines()[line - 1].strip() if code.source else ""
+    return CallSite(code.path, line, near.function, text, "python")
+
+
+def rewrite(
+    code: _source.Code, model: str, paths: Sequence[str], negated: bool
+) -> _edit.Edit | None:
+    """The statement with every filter across ``paths`` as an ``Exists()`` (``~Exists()``
+    for ``negated``: the ``exclude()`` / ``~Q()`` forms), or None if one cannot be written."""
+    found = spans(code, model, paths, negated)
+    return _edit.rewrite_spans(code, found) if found else None
+
+
+def spans(
+    code: _source.Code, model: str, paths: Sequence[str], negated: bool
+) -> list[_edit.Span] | None:
+    """The replacements ``rewrite`` makes: None when one filter cannot be moved."""
+    found: list[_edit.Span] = []
+    name = model.rsplit(".", 1)[-1]
+    for root in _source.header(code):
+        for node in ast.walk(root):
+            if not isinstance(node, ast.Call) or _other_model(code, node, name):
+                continue
+            span = _q(code, node, model, paths, negated) if _exists.q_call(node) else None
+            if span is None and isinstance(node.func, ast.Attribute):
+                span = _method(code, node, model, paths, negated)
+            if span == "refuse":
+                return None
+            if isinstance(span, tuple):
+                found.append(span)
+            elif isinstance(span, list):
+                found += span
+    return found
+
+
+Result = _edit.Span | list[_edit.Span] | str | None
+
+
+def _other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
+    """The call filters a queryset written from another model (``Tag.objects.filter()``):
+    its keywords are relative to that model, not to the finding's."""
+    if _exists.q_call(call):
+        parent = code.parents.get(call)
+        while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+            parent = code.parents.get(parent)
+        if not isinstance(parent, ast.Call):
+            return False
+        call = parent
+    chain = _chain.take_apart(code, call)
+    if chain is None or not chain.links or chain.links[0].name != "objects":
+        return False  # a variable's queryset, or a related manager: judged by its path
+    return chain.root != name
+
+
+def _on(keyword: ast.keyword, paths: Sequence[str]) -> tuple[str, str] | None:
+    """(path, lookup relative to the related model) if the keyword filters across a path."""
+    for path in paths:
+        lookup = _exists.on_relation(keyword.arg or "", path)
+        if lookup is not None:
+            return path, lookup
+    return None
+
+
+def _exists_text(
+    code: _source.Code, model: str, keywords: list[ast.keyword], paths: Sequence[str]
+) -> list[str] | None:
+    """One ``Exists(...)`` per path, in the keywords' order."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for keyword in keywords:
+        on = _on(keyword, paths)
+        value = _source.text(code, keyword.value)
+        if on is None or value is None:
+            return None
+        grouped.setdefault(on[0], []).append((on[1], value))
+    texts = [_exists.exists_for(model, path, lookups) for path, lookups in grouped.items()]
+    return None if any(t is None for t in texts) else [t for t in texts if t is not None]
+
+
+def _q(
+    code: _source.Code, call: ast.Call, model: str, paths: Sequence[str], negated: bool
+) -> Result:
+    mine = [k for k in call.keywords if _on(k, paths)]
+    if not mine:
+        return None
+    if call.args or len(mine) != len(call.keywords):
+        return "refuse"  # Q(post__x=1, name="y"): one condition the Exists would split
+    parent = code.parents.get(call)
+    under_not = isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Invert)
+    if under_not != negated or (negated and len(mine) != 1) or not _in_filter(code, call):
+        return "refuse"
+    texts = _exists_text(code, model, mine, paths)
+    if texts is None or len(texts) != 1:
+        return "refuse"
+    node = parent if under_not and isinstance(parent, ast.UnaryOp) else call
+    return span(node, f"~{texts[0]}" if negated else texts[0])
+
+
+def _in_filter(code: _source.Code, node: ast.expr) -> bool:
+    """``node`` is (part of an ``|`` / ``&`` / ``~`` of) a positional argument of ``filter()``:
+    not a Q given to an aggregate's ``filter=`` or to ``exclude()``."""
+    parent = code.parents.get(node)
+    while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+        node, parent = parent, code.parents.get(parent)
+    return (
+        isinstance(parent, ast.Call)
+        and node in parent.args
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr in ("filter", "get")
+    )
+
+
+def _method(
+    code: _source.Code, call: ast.Call, model: str, paths: Sequence[str], negated: bool
+) -> Result:
+    assert isinstance(call.func, ast.Attribute)
+    name = call.func.attr
+    mine = [k for k in call.keywords if _on(k, paths)]
+    if not mine:
+        return None
+    if any(k.arg is None for k in call.keywords):
+        return "refuse"  # **lookups may cross the relation too, out of sight
+    if name == "exclude" and negated:
+        if len(call.keywords) != 1 or call.args:
+            return "refuse"
+        texts = _exists_text(code, model, mine, paths)
+        if texts is None:
+            return "refuse"
+        return _after(call.func.value, call, f".filter(~{texts[0]})")
+    if name not in ("filter", "get") or negated:
+        return "refuse"
+    texts = _exists_text(code, model, mine, paths)
+    if texts is None:
+        return "refuse"
+    return _moved(call, mine, ", ".join(texts))
+
+
+def _moved(call: ast.Call, mine: list[ast.keyword], exists: str) -> list[_edit.Span]:
+    """Spans that put ``exists`` before the call's first keyword and remove ``mine``,
+    keeping the other arguments and their line breaks as written."""
+    keywords = call.keywords
+    if len(mine) == len(keywords):
+        return [(_start(keywords[0]), _end(keywords[-1]), exists)]
+    found: list[_edit.Span] = [(_start(keywords[0]), _start(keywords[0]), f"{exists}, ")]
+    index = 0
+    while index < len(keywords):
+        if keywords[index] not in mine:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(keywords) and keywords[last + 1] in mine:
+            last += 1
+        if last + 1 < len(keywords):  # the run and the comma after it
+            found.append((_start(keywords[index]), _start(keywords[last + 1]), ""))
+        else:  # the comma before the run, and the run
+            found.append((_end(keywords[index - 1]), _end(keywords[last]), ""))
+        index = last + 1
+    return found
+
+
+def _start(node: ast.keyword) -> _edit.Position:
+    return (node.lineno, node.col_offset)
+
+
+def _end(node: ast.keyword) -> _edit.Position:
+    return (node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
+def span(node: ast.expr, text: str) -> _edit.Span:
+    return (
+        (node.lineno, node.col_offset),
+        (node.end_lineno or node.lineno, node.end_col_offset or 0),
+        text,
+    )
+
+
+def _after(before: ast.expr, call: ast.Call, text: str) -> _edit.Span:
+    """Replace what follows ``before`` up to the end of ``call`` (``.exclude(...)``)."""
+    return (
+        (before.end_lineno or before.lineno, before.end_col_offset or 0),
+        (call.end_lineno or call.lineno, call.end_col_offset or 0),
+        text,
+    )
