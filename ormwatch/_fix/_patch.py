@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ormwatch._fix._edit import Edit, apply, merge
 
-__all__ = ["missing_imports", "unified_diff"]
+__all__ = ["missing_imports", "rewritten_files", "unified_diff"]
 
 # The expressions a fix writes, and where Django keeps them.
 _DJANGO_NAMES = {
@@ -38,17 +38,8 @@ _DJANGO_NAMES = {
 def unified_diff(edits: Iterable[Edit], cwd: str | None = None) -> str:
     """A patch of every file the edits touch, paths relative to ``cwd`` (``a/``, ``b/``)."""
     cwd = cwd or os.getcwd()
-    by_path: dict[str, list[Edit]] = {}
-    for edit in edits:
-        by_path.setdefault(edit.path, []).append(edit)
     chunks: list[str] = []
-    for path in sorted(by_path):
-        before = _lines(path)
-        if before is None:
-            continue
-        kept = merge(by_path[path], before)
-        kept += _import_edits(path, before, kept)
-        after = apply(before, merge(kept, before))
+    for path, (before, after) in sorted(rewritten_files(edits).items()):
         name = _relative(path, cwd)
         diff = difflib.unified_diff(
             [f"{line}\n" for line in before],
@@ -58,6 +49,22 @@ def unified_diff(edits: Iterable[Edit], cwd: str | None = None) -> str:
         )
         chunks.append("".join(diff))
     return "".join(chunks)
+
+
+def rewritten_files(edits: Iterable[Edit]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each file the edits touch: its lines before and after (edits merged, imports added)."""
+    by_path: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    files: dict[str, tuple[list[str], list[str]]] = {}
+    for path, file_edits in by_path.items():
+        before = _lines(path)
+        if before is None:
+            continue
+        kept = merge(file_edits, before)
+        kept += _import_edits(path, before, kept)
+        files[path] = (before, apply(before, merge(kept, before)))
+    return files
 
 
 def _lines(path: str) -> list[str] | None:

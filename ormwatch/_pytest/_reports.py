@@ -15,8 +15,8 @@ from typing import Any
 
 
 def relative_sites(finding: dict[str, Any], rootdir: Path) -> None:
-    """Rewrite the paths of ``finding``'s sites (call site, origin, those in details) in place."""
-    for site in (finding.get("call_site"), finding.get("origin")):
+    """Rewrite the paths of ``finding``'s sites and edits (``abs_path`` kept) in place."""
+    for site in (finding.get("call_site"), finding.get("origin"), *finding.get("edits", ())):
         _relative(site, rootdir)
     _relative_in(finding.get("details"), rootdir)
 

@@ -11,6 +11,7 @@ the summary and writes the reports and the baseline.
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +42,8 @@ class OrmWatchSession:
         # nodeid -> (position in the collection, query count, plain finding dicts
         # with "sql" and "new"); gathered on the controller only.
         self._gathered: dict[str, tuple[int, int, list[dict[str, Any]]]] = {}
+        self._passed: dict[str, bool] = {}
+        self._fix_lines: list[str] = []  # what --ormwatch-fix did, for the summary
 
     @property
     def results(self) -> dict[str, list[dict[str, Any]]]:
@@ -140,13 +143,19 @@ class OrmWatchSession:
             int(payload["query_count"]),
             list(payload["findings"]),
         )
+        self._passed[report.nodeid] = report.passed
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.options.mode != "warn" or self.is_worker:
+        if self.is_worker:
             return
-        from ormwatch._pytest._summary import write_summary
+        if self.options.mode == "warn":
+            from ormwatch._pytest._summary import write_summary
 
-        write_summary(terminalreporter, self.results)
+            write_summary(terminalreporter, self.results)
+        if self._fix_lines:
+            terminalreporter.write_sep("=", f"ormwatch fixes ({self.options.fix})")
+            for line in self._fix_lines:
+                terminalreporter.write_line(line)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
@@ -160,6 +169,27 @@ class OrmWatchSession:
             from ormwatch._pytest._reports import write_reports
 
             write_reports(self.options.reports, self.results, self.query_counts)
+        if self.options.fix != "off" and self.options.patch is not None:
+            self._fix_lines = self._fixes(self.options.patch)
+
+    def _fixes(self, path: Path) -> list[str]:
+        from ormwatch._pytest import _fixes, _verify
+
+        rootdir = self.config.rootpath
+        if self.options.fix == "diff":
+            return _fixes.diff_summary(self.results, path, rootdir)
+        rows, patch = _verify.verify(
+            self.config, self.results, self.query_counts, self._passed, path
+        )
+        if not rows:
+            return ["no finding of this run has a code fix; nothing to verify"]
+        kept = sum(1 for r in rows if r.kept)
+        lines = _verify.table(rows)
+        if patch:
+            lines.append(f"{kept} of {len(rows)} fix(es) verified, written to {path}")
+        else:
+            lines.append(f"none of {len(rows)} fix(es) held; no patch written")
+        return lines
 
 
 def _position(item: pytest.Item) -> int:
