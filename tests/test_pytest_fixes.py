@@ -76,7 +76,8 @@ def fix_table(result: pytest.RunResult) -> list[str]:
 
 
 def findings(pytester: pytest.Pytester, run, *args: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
-    result = run("--ormwatch-report=after.json", *args)
+    """Each test's finding kinds, from a run with ``args``; ``pytester.last`` is its result."""
+    result = pytester.last = run("--ormwatch-report=after.json", *args)
     result.assert_outcomes(passed=5)
     data = json.loads((pytester.path / "after.json").read_text())
     return {
@@ -87,12 +88,22 @@ def findings(pytester: pytest.Pytester, run, *args: str) -> dict[str, list[str]]
 
 
 def test_verify_keeps_the_fixes_that_hold_and_the_patch_applies(run, pytester) -> None:  # type: ignore[no-untyped-def]
-    assert findings(pytester, run) == {
+    assert findings(pytester, run, "--ormwatch=warn", "--ormwatch-report=before.html") == {
         "test_n_plus_one": ["n_plus_one"],
         "test_unused_select_related": ["unused_eager_load"],
         "test_prefetch_bypassed": ["prefetch_bypassed"],
         "test_duplicate_with_a_write_between": ["duplicate_query"],
     }
+    # The summary names the whole statement the fix replaces; the HTML report
+    # too, and shows the fix as a diff.
+    pytester.last.stdout.fnmatch_lines(
+        ["    fix at test_module.py:19-22 test_unused_select_related:", "      categories = ("]
+    )
+    html = (pytester.path / "before.html").read_text()
+    assert "fix at test_module.py:19-22 test_unused_select_related" in html
+    assert (
+        '<span class="del">-        Category.objects.select_related(&#34;blog&#34;)</span>' in html
+    )
     result = run("--ormwatch-fix=verify")
     result.assert_outcomes(passed=5)
     assert fix_table(result) == [

@@ -168,7 +168,9 @@ class OrmWatchSession:
         if self.options.reports:
             from ormwatch._pytest._reports import write_reports
 
-            write_reports(self.options.reports, self.results, self.query_counts)
+            write_reports(
+                self.options.reports, self.results, self.query_counts, self.config.rootpath
+            )
         if self.options.fix != "off" and self.options.patch is not None:
             self._fix_lines = self._fixes(self.options.patch)
 

@@ -1,5 +1,6 @@
-"""The panel's fix: the whole statement under "Fix at" (its line range), the whole
-new statement under "Copy fix", and the request's patch under "Copy patch"."""
+"""Where a fix of several lines is shown: the panel names the whole statement under
+"Fix at" (its line range) and copies the whole new statement ("Copy fix") and the
+request's patch ("Copy patch"); the log and a test failure name the same lines."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import ormwatch
+from ormwatch._format import block, log_message
 from ormwatch.panels import _render, _stats
 from tests.testapp.models import Blog, Category
 
@@ -31,8 +33,8 @@ def view():
 
 
 @pytest.fixture
-def stats(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
-    """The stats of a view whose unused select_related() sits in a three-line statement."""
+def report(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ormwatch.Report:
+    """The report of a view whose unused select_related() sits in a four-line statement."""
     for name in ("a1", "a2", "a3"):
         Category.objects.create(name=name, blog=Blog.objects.create(name=f"blog {name}"))
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
@@ -45,9 +47,28 @@ def stats(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str
     del sys.modules["panel_fix_view"]  # the next test's file is another one
     with ormwatch.watch() as report:
         module.view()
+    return report
+
+
+@pytest.fixture
+def stats(report: ormwatch.Report) -> dict[str, object]:
     built = _stats.build(report, 100)
     built["report_patch"] = report.patch()
     return built
+
+
+def test_the_log_and_a_failure_name_the_whole_statement(report: ormwatch.Report) -> None:
+    (finding,) = report.findings
+    assert finding.origin is not None
+    assert finding.origin.line in (5, 6)
+    assert log_message(finding).endswith(
+        "; fix at panel_fix_view.py:5-8 view:\n"
+        "    categories = (\n"
+        "        Category.objects\n"
+        '        .order_by("name")\n'
+        "    )"
+    )
+    assert "\n  fix at  panel_fix_view.py:5-8 view\n" in block(finding)
 
 
 def test_fix_at_names_the_whole_statement_and_shows_it(stats: dict[str, object]) -> None:
