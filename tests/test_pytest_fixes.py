@@ -72,7 +72,8 @@ def fix_table(result: pytest.RunResult) -> list[str]:
     lines = result.stdout.lines
     start = next(i for i, line in enumerate(lines) if "ormwatch fixes (" in line)
     assert lines[start + 1].split() == ["test", "finding", "queries", "fix"]
-    return [" ".join(line.split()) for line in lines[start + 2 : -1]]
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("="))
+    return [" ".join(line.split()) for line in lines[start + 2 : end]]
 
 
 def findings(pytester: pytest.Pytester, run, *args: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -178,8 +179,9 @@ def test_diff_writes_every_fix_once_and_verify_drops_the_one_that_breaks_a_test(
             "3 fix(es) written to out/all.patch; apply with: git apply out/all.patch",
         ]
     )
-    result = run("--ormwatch-fix=verify", "-n", "2")
-    result.assert_outcomes(passed=3)
+    # Under xdist, and with the tests failed for their findings alone.
+    result = run("--ormwatch=fail", "--ormwatch-fix=verify", "-n", "2")
+    result.assert_outcomes(failed=3)
     assert fix_table(result) == [
         "test_module.py::test_titles n_plus_one at test_module.py:7 5 -> 1 kept",
         "test_module.py::test_titles_counted n_plus_one at test_module.py:7 5 -> 1"

@@ -142,6 +142,8 @@ def _module_names(tree: ast.Module) -> set[str]:
 def _model_module(name: str) -> str | None:
     from django.apps import apps
 
+    if not apps.ready:
+        return None
     found = {
         m.__module__ for m in apps.get_models(include_auto_created=False) if m.__name__ == name
     }

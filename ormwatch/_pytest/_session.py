@@ -87,7 +87,7 @@ class OrmWatchSession:
                     _failsafe.swallow("collecting a failed test's findings", exc)
             raise
         new = self._collect(item, report, marker)
-        self._check(report, marker, new)
+        self._check(item, report, marker, new)
         return result
 
     def _collect(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> list[Any]:
@@ -103,7 +103,9 @@ class OrmWatchSession:
             }
         return [f for f, p in zip(findings, plain, strict=True) if p["new"]]
 
-    def _check(self, report: Any, marker: pytest.Mark | None, new: list[Any]) -> None:
+    def _check(
+        self, item: pytest.Item, report: Any, marker: pytest.Mark | None, new: list[Any]
+    ) -> None:
         from ormwatch._report import failing_findings
         from ormwatch._testing import budget_failure, findings_message
 
@@ -114,6 +116,9 @@ class OrmWatchSession:
                 pytest.fail(message, pytrace=False)
         failing = failing_findings(new)
         if self.options.mode == "fail" and failing and not self.options.update_baseline:
+            if _payload in item.stash:
+                # Failed for its findings alone: verification still tries its fixes.
+                item.stash[_payload]["failed_for_findings"] = True
             pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
 
     def _plain(self, finding: Any) -> dict[str, Any]:
@@ -143,7 +148,7 @@ class OrmWatchSession:
             int(payload["query_count"]),
             list(payload["findings"]),
         )
-        self._passed[report.nodeid] = report.passed
+        self._passed[report.nodeid] = report.passed or bool(payload.get("failed_for_findings"))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
@@ -172,7 +177,13 @@ class OrmWatchSession:
                 self.options.reports, self.results, self.query_counts, self.config.rootpath
             )
         if self.options.fix != "off" and self.options.patch is not None:
-            self._fix_lines = self._fixes(self.options.patch)
+            try:
+                self._fix_lines = self._fixes(self.options.patch)
+            except Exception as exc:  # the run's own outcome stands
+                from ormwatch import _failsafe
+
+                _failsafe.swallow("writing --ormwatch-fix's patch", exc)
+                self._fix_lines = [f"ormwatch could not write the fixes: {exc!r}"]
 
     def _fixes(self, path: Path) -> list[str]:
         from ormwatch._pytest import _fixes, _verify
