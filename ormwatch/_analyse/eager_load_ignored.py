@@ -1,4 +1,4 @@
-"""``select_related()`` / ``prefetch_related()`` that ``values()`` silently dropped (seed 001).
+"""``select_related()`` / ``prefetch_related()`` that ``values()`` silently dropped.
 
 ``values()`` and ``values_list()`` return rows, not model instances, so there
 is nothing to attach related objects to. On Django 5.2, 6.0 and 6.1 alike:
@@ -7,7 +7,7 @@ is nothing to attach related objects to. On Django 5.2, 6.0 and 6.1 alike:
   run no prefetch query and raise nothing; the lookups stay on the QuerySet,
   so the recorded statement proves it.
 - ``select_related(...).values()`` clears ``select_related`` without a word
-  (an invalid path like the seed's ``"post__title"`` is never even checked);
+  (an invalid path like ``"post__title"`` is never even checked);
   ``values().select_related()`` raises ``TypeError``. Nothing of it survives
   on the query, so it is reported only when the source proves it: the
   queryset chain at the call site (or the line that built it) calls
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose
 from ormwatch._kinds import Kind
@@ -90,7 +91,7 @@ def _finding(
     message = (
         f"Eager load ignored: {method}({shown}) on a values() / values_list() queryset {what}: "
         f"those return rows, not {name} objects, so there is nothing to attach related "
-        f"objects to (seed 001); drop it, or name the related fields in values()"
+        f"objects to; drop it, or name the related fields in values()"
     )
     edit = None
     if chain is not None and origin is not None:
@@ -100,7 +101,7 @@ def _finding(
     else:
         fix = None  # the message says what to do: no statement to rewrite was found
     return Finding(
-        kind=Kind.EAGER_LOAD_IGNORED.value,
+        kind=Kind.EAGER_LOAD_IGNORED,
         message=message,
         call_site=query.call_site,
         origin=origin,
@@ -119,3 +120,12 @@ def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> Cal
     if line == site.line:
         return site
     return _compose.builder_line(site, name) or site
+
+
+KIND = KindSpec(
+    kind=Kind.EAGER_LOAD_IGNORED,
+    label="eager load ignored",
+    plural="eager loads ignored",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)
