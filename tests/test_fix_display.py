@@ -11,6 +11,7 @@ import sys
 import textwrap
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,7 @@ def report(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ormwatc
 
 
 @pytest.fixture
-def stats(report: ormwatch.Report) -> dict[str, object]:
+def stats(report: ormwatch.Report) -> dict[str, Any]:
     built = _stats.build(report, 100)
     built["report_patch"] = report.patch()
     return built
@@ -71,8 +72,8 @@ def test_the_log_and_a_failure_name_the_whole_statement(report: ormwatch.Report)
     assert "\n  fix at  panel_fix_view.py:5-8 view\n" in block(finding)
 
 
-def test_fix_at_names_the_whole_statement_and_shows_it(stats: dict[str, object]) -> None:
-    (finding,) = stats["findings"]  # type: ignore[misc]
+def test_fix_at_names_the_whole_statement_and_shows_it(stats: dict[str, Any]) -> None:
+    (finding,) = stats["findings"]
     assert finding["fix_lines"] == {
         "start": 5,
         "end": 8,
@@ -92,7 +93,7 @@ def test_fix_at_names_the_whole_statement_and_shows_it(stats: dict[str, object])
     )
 
 
-def test_copy_patch_holds_the_patch_and_survives_the_store(stats: dict[str, object]) -> None:
+def test_copy_patch_holds_the_patch_and_survives_the_store(stats: dict[str, Any]) -> None:
     patch = stats.pop("report_patch")
     assert stats["patch"] == patch
     assert str(patch).startswith("--- a/panel_fix_view.py\n+++ b/panel_fix_view.py\n")
@@ -104,7 +105,7 @@ def test_copy_patch_holds_the_patch_and_survives_the_store(stats: dict[str, obje
 
 
 def test_a_patch_too_large_to_store_is_not_offered(
-    stats: dict[str, object], monkeypatch: pytest.MonkeyPatch
+    stats: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stats.pop("report_patch")
     stats["patch"] = None
@@ -112,7 +113,7 @@ def test_a_patch_too_large_to_store_is_not_offered(
     assert "data-ow-copy-patch" not in content
     # Stats stored by an earlier version have neither the patch nor the lines.
     del stats["patch"]
-    for finding in stats["findings"]:  # type: ignore[attr-defined]
+    for finding in stats["findings"]:
         del finding["fix_lines"]
     content = _render.render(stats, None, "/static/ormwatch/panel.css")
     places = re.search(r"<dt>Fix at</dt><dd>(.*?)</dd>", content, re.S)

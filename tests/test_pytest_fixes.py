@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import pytester_environment
 
-# Three fixable kinds, a finding with no code fix (a write between two equal
-# reads: reusing the first answer would be wrong), and a clean test.
+# Three fixable kinds, a finding with no code fix (a slow query: only its plan
+# says what to change), and a clean test.
 MODULE = """
 import pytest
 from tests import scenarios
@@ -44,11 +44,14 @@ def test_prefetch_bypassed(seeded):
     assert menu == {"Hawaiian": ["pepper"], "Seafood": ["pepper"]}
 
 
-def test_duplicate_with_a_write_between(seeded):
-    before = list(Blog.objects.filter(name__startswith="김"))
-    Blog.objects.filter(name="하수진").update(name="김하수진")
-    after = list(Blog.objects.filter(name__startswith="김"))
-    assert (len(before), len(after)) == (1, 2)
+@pytest.fixture
+def every_statement_slow(settings):
+    # Read when the test's recording starts, so set before it.
+    settings.ORMWATCH = {"SLOW_QUERY_MS": 0}
+
+
+def test_slow_query(seeded, every_statement_slow):
+    assert Blog.objects.filter(name__startswith="김").count() == 1
 
 
 def test_clean(seeded):
@@ -76,28 +79,32 @@ def fix_table(result: pytest.RunResult) -> list[str]:
     return [" ".join(line.split()) for line in lines[start + 2 : end]]
 
 
-def findings(pytester: pytest.Pytester, run, *args: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
-    """Each test's finding kinds, from a run with ``args``; ``pytester.last`` is its result."""
-    result = pytester.last = run("--ormwatch-report=after.json", *args)
+def findings(  # type: ignore[no-untyped-def]
+    pytester: pytest.Pytester, run, *args: str
+) -> tuple[dict[str, list[str]], pytest.RunResult]:
+    """Each test's finding kinds, from a run with ``args``, and the run."""
+    result = run("--ormwatch-report=after.json", *args)
     result.assert_outcomes(passed=5)
     data = json.loads((pytester.path / "after.json").read_text())
-    return {
+    kinds = {
         t["nodeid"].split("::")[1]: sorted(f["kind"] for f in t["findings"])
         for t in data["tests"]
         if t["findings"]
     }
+    return kinds, result
 
 
 def test_verify_keeps_the_fixes_that_hold_and_the_patch_applies(run, pytester) -> None:  # type: ignore[no-untyped-def]
-    assert findings(pytester, run, "--ormwatch=warn", "--ormwatch-report=before.html") == {
+    before, first = findings(pytester, run, "--ormwatch=warn", "--ormwatch-report=before.html")
+    assert before == {
         "test_n_plus_one": ["n_plus_one"],
         "test_unused_select_related": ["unused_eager_load"],
         "test_prefetch_bypassed": ["prefetch_bypassed"],
-        "test_duplicate_with_a_write_between": ["duplicate_query"],
+        "test_slow_query": ["slow_query"],
     }
     # The summary names the whole statement the fix replaces; the HTML report
     # too, and shows the fix as a diff.
-    pytester.last.stdout.fnmatch_lines(
+    first.stdout.fnmatch_lines(
         ["    fix at test_module.py:19-22 test_unused_select_related:", "      categories = ("]
     )
     html = (pytester.path / "before.html").read_text()
@@ -127,7 +134,7 @@ def test_verify_keeps_the_fixes_that_hold_and_the_patch_applies(run, pytester) -
     assert check.returncode == 0, check.stderr
     subprocess.run(["git", "apply", "ormwatch.patch"], cwd=pytester.path, check=True)
     # Only the finding that has no code fix is left.
-    assert findings(pytester, run) == {"test_duplicate_with_a_write_between": ["duplicate_query"]}
+    assert findings(pytester, run)[0] == {"test_slow_query": ["slow_query"]}
 
 
 # The same N+1 twice: in a test that passes either way, and in one whose
@@ -161,9 +168,9 @@ def test_titles_again(seeded):
 """
 
 
-def test_diff_writes_every_fix_once_and_verify_drops_the_one_that_breaks_a_test(
+def test_diff_writes_every_fix_once_and_verify_drops_the_one_that_breaks_a_test(  # type: ignore[no-untyped-def]
     run, pytester: pytest.Pytester
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pytester.makepyfile(test_module=BUDGET)
     result = run("--ormwatch-fix=diff", "--ormwatch-patch=out/all.patch")
     result.assert_outcomes(passed=3)
