@@ -96,8 +96,8 @@ def test_more_queries_than_in_the_suite_are_compared_with_the_test_run_alone() -
     # In the suite a cache was warm (4 queries); alone the test runs 6, fixed 2.
     first = Rerun(True, 4, [N_PLUS_ONE])
     copy = Copy(Rerun(True, 5, []), Rerun(True, 6, [N_PLUS_ONE]))
-    verdict, after = _Test(copy, "t.py::a", first).attempt([N_PLUS_ONE])  # type: ignore[arg-type]
-    assert (verdict, after.query_count) == (None, 5)
+    verdict, before, after = _Test(copy, "t.py::a", first).attempt([N_PLUS_ONE])  # type: ignore[arg-type]
+    assert (verdict, before, after.query_count) == (None, 6, 5)
     assert copy.files[1] == {}  # the second run is the unpatched test
 
 

@@ -78,6 +78,14 @@ class Project:
     def in_copy(self, path: str) -> Path:
         return self.copy / os.path.relpath(path, self.rootdir)
 
+    def holds(self, path: str) -> bool:
+        """Is ``path`` a file of the project that the copy has?"""
+        try:
+            relative = os.path.relpath(path, self.rootdir)
+        except ValueError:  # another drive on Windows
+            return False
+        return not relative.startswith("..") and (self.copy / relative).is_file()
+
     def run(self, nodeid: str, files: dict[str, list[str]]) -> Rerun:
         """Run ``nodeid`` in the copy with ``files`` (original path -> new lines) written."""
         for path, lines in files.items():

@@ -24,7 +24,7 @@ import pytest
 
 from ormwatch._fix._edit import Edit
 from ormwatch._fix._patch import rewritten_files
-from ormwatch._pytest._fixes import edits_of, inside, write_patch
+from ormwatch._pytest._fixes import edits_of, write_patch
 from ormwatch._pytest._project import Project, Rerun
 
 __all__ = ["Row", "table", "verify"]
@@ -95,46 +95,51 @@ class _Test:
         self.first = first
         self.alone: Rerun | None = None
 
-    def attempt(self, targets: list[dict[str, Any]]) -> tuple[str | None, Rerun]:
+    def attempt(self, targets: list[dict[str, Any]]) -> tuple[str | None, int, Rerun]:
+        """The verdict on ``targets``' fixes, the query count compared with, and the re-run."""
         edits = [e for f in targets for e in edits_of(f)]
         files = {path: after for path, (_, after) in rewritten_files(edits).items()}
         after = self.project.run(self.nodeid, files)
-        verdict = _judge(targets, self.first, after)
+        before = self.first
+        verdict = _judge(targets, before, after)
         if verdict in ("more queries", "no fewer queries") or (verdict or "").startswith("new"):
             if self.alone is None:
                 self.alone = self.project.run(self.nodeid, {})
             if self.alone.passed:
-                verdict = _judge(targets, self.alone, after)
-        return verdict, after
+                before = self.alone
+                verdict = _judge(targets, before, after)
+        return verdict, before.query_count, after
 
 
 def _verify_test(
     project: Project, nodeid: str, first: Rerun, fixable: list[dict[str, Any]]
 ) -> tuple[list[Row], list[Edit]]:
-    def row(finding: dict[str, Any], after: int | None, verdict: str) -> Row:
-        return Row(nodeid, _label(finding), first.query_count, after, verdict)
+    def row(finding: dict[str, Any], before: int, after: int | None, verdict: str) -> Row:
+        return Row(nodeid, _label(finding), before, after, verdict)
 
+    count = first.query_count
     if not first.passed:
-        return [row(f, None, "the test did not pass before the fix") for f in fixable], []
-    outside = [f for f in fixable if not all(inside(e, project.rootdir) for e in edits_of(f))]
-    rows = [row(f, None, "the fix edits a file outside the rootdir") for f in outside]
-    fixable = [f for f in fixable if f not in outside]
+        return [row(f, count, None, "the test did not pass before the fix") for f in fixable], []
+    # A file outside the rootdir, or in a folder the copy leaves out (a virtualenv).
+    outside = [f for f in fixable if not all(project.holds(e.path) for e in edits_of(f))]
+    rows = [row(f, count, None, "the fix edits a file outside the project") for f in outside]
+    fixable = [f for f in fixable if all(f is not o for o in outside)]
     if not fixable:
         return rows, []
     test = _Test(project, nodeid, first)
-    verdict, after = test.attempt(fixable)
+    verdict, before, after = test.attempt(fixable)
     if verdict is None or len(fixable) == 1:
-        rows += [row(f, after.query_count, verdict or "kept") for f in fixable]
+        rows += [row(f, before, after.query_count, verdict or "kept") for f in fixable]
         return rows, [e for f in fixable for e in edits_of(f)] if verdict is None else []
     # Together they fail: try each alone, and keep those that hold together.
-    alone = {id(f): test.attempt([f]) for f in fixable}
-    good = [f for f in fixable if alone[id(f)][0] is None]
+    alone = [test.attempt([f]) for f in fixable]
+    good = [f for f, (reason, _, _) in zip(fixable, alone, strict=True) if reason is None]
     if len(good) > 1 and test.attempt(good)[0] is not None:
         good = good[:1]
-    for f in fixable:
-        reason, rerun = alone[id(f)]
-        verdict = "kept" if f in good else reason or "fails with the other fixes"
-        rows.append(row(f, rerun.query_count, verdict))
+    for f, (reason, before, rerun) in zip(fixable, alone, strict=True):
+        kept = any(f is g for g in good)
+        verdict = "kept" if kept else reason or "fails with the other fixes"
+        rows.append(row(f, before, rerun.query_count, verdict))
     return rows, [e for f in good for e in edits_of(f)]
 
 
