@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 from ormwatch._fix._edit import Edit, apply, merge
+from ormwatch._fix._source import parsed
 
 __all__ = ["missing_imports", "rewritten_files", "unified_diff"]
 
@@ -169,7 +170,4 @@ def _dedent(text: str) -> str:
 
 
 def _parse(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+    return parsed(source)
