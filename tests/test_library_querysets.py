@@ -46,7 +46,9 @@ def test_a_template_perms_check_yields_no_finding(editor: User) -> None:
 
 def test_the_same_queryset_written_by_the_user_is_reported(editor: User) -> None:
     def mine() -> None:
-        perms = Permission.objects.filter(group__in=editor.groups.all())
+        groups = editor.groups.all()
+        list(groups)  # fetched on its own too: the subquery finds them again
+        perms = Permission.objects.filter(group__in=groups)
         list(perms.values_list("content_type__app_label", "codename").order_by())
 
     with ormwatch.watch() as report:

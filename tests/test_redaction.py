@@ -77,13 +77,14 @@ def test_duplicates_compare_the_real_parameters(
     settings.ORMWATCH = orm_settings  # type: ignore[attr-defined]
     first = User.objects.create_user("a")
     second = User.objects.create_user("b")
+    # (from one line: test code re-reading a row on another line is no duplicate)
     with ormwatch.watch() as different:
-        User.objects.get(pk=first.pk)
-        User.objects.get(pk=second.pk)
+        for pk in (first.pk, second.pk):
+            User.objects.get(pk=pk)
     assert different.findings == []
     with ormwatch.watch() as same:
-        User.objects.get(pk=first.pk)
-        User.objects.get(pk=first.pk)
+        for pk in (first.pk, first.pk):
+            User.objects.get(pk=pk)
     assert [f.kind for f in same.findings] == ["duplicate_query"]
 
 

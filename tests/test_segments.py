@@ -70,11 +70,46 @@ def test_a_real_n_plus_one_in_one_request_is_reported_once(
     assert finding.query_count == len(blog_data)
 
 
+def read_twice() -> None:
+    list(Blog.objects.filter(name="x"))
+    list(Blog.objects.filter(name="x"))
+
+
+def blog_name(post: Post) -> str:
+    return post.category.blog.name
+
+
 def test_duplicates_within_one_body_segment_are_still_found() -> None:
+    with ormwatch.watch() as report:
+        read_twice()
+    assert kinds(report) == ["duplicate_query"]
+
+
+def test_the_same_statement_from_two_test_lines_is_no_duplicate() -> None:
+    # linkding's template tests render a page by hand, once per test line: two
+    # calls, not a repeat; test code re-reading a row is no duplicate either.
     with ormwatch.watch() as report:
         list(Blog.objects.filter(name="x"))
         list(Blog.objects.filter(name="x"))
-    assert kinds(report) == ["duplicate_query"]
+        read_twice()
+        read_twice()
+    assert [f.query_count for f in report.findings] == [2, 2]
+
+
+def test_a_helper_called_from_several_test_lines_is_no_n_plus_one(
+    blog_data: list[Post],
+) -> None:
+    first, second, third = (Post.objects.get(pk=p.pk) for p in blog_data[:3])
+    with ormwatch.watch() as report:
+        blog_name(first)
+        blog_name(second)
+        blog_name(third)
+    assert kinds(report) == []
+    posts = [Post.objects.get(pk=p.pk) for p in blog_data[:3]]
+    with ormwatch.watch() as looped:
+        for post in posts:
+            blog_name(post)
+    assert kinds(looped) == ["n_plus_one"]
 
 
 def test_an_n_plus_one_in_the_test_body_takes_no_origin_from_a_request(

@@ -15,7 +15,7 @@ import fnmatch
 import functools
 import os
 
-from ormwatch._query import CallSite
+from ormwatch._query import CallSite, Query
 
 _FILES = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
 
@@ -30,3 +30,18 @@ def _is_test_path(short_path: str) -> bool:
 
 def in_test_module(site: CallSite) -> bool:
     return site.kind == "python" and _is_test_path(site.short_path)
+
+
+def test_line(query: Query) -> CallSite | None:
+    """The outermost line of a test module on the statement's stack (the test's own line).
+
+    A test's body runs helpers and views by hand (``RequestFactory``, a
+    ``render_template()`` helper) from one line after another: the same
+    statements from two test lines are two separate calls, not a repeat.
+    Grouping by this line keeps them apart, and still groups a loop in the test.
+    """
+    found = None
+    for site in query.stack:
+        if in_test_module(site):
+            found = site
+    return found

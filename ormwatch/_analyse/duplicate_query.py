@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from ormwatch._analyse import _testcode
 from ormwatch._analyse._analysis import Analysis, ran_by_library
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -44,7 +45,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     # duplicate. Per write: the same SELECT after an INSERT, UPDATE or DELETE
     # reads again on purpose (the answer may have changed), so a write starts
     # new groups.
-    groups: dict[tuple[int, int, str, str, object], list[Query]] = {}
+    groups: dict[tuple[int, int, object, str, str, object], list[Query]] = {}
     writes = 0
     for query in analysis.queries:
         if _writes(query):
@@ -57,7 +58,9 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
         real = _same(query.params) if query.params_key is None else query.params_key
-        key = (query.segment, writes, query.alias, query.sql, real)
+        # Two test lines each calling the same helper make two calls, not a repeat.
+        test = _testcode.test_line(query)
+        key = (query.segment, writes, test, query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():
         if len(queries) < analysis.settings.duplicate_threshold:

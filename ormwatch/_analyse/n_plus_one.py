@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _loop
+from ormwatch._analyse import _chained, _loop, _testcode
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -21,7 +21,7 @@ from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
 
-Key = tuple[int, str, str, object]
+Key = tuple[int, object, str, str, object]
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
@@ -51,8 +51,10 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
             continue  # prefetch_bypassed explains these
         if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
             continue
-        # Per request segment: three requests of one test, each loading one row, are no N+1.
-        key = (query.segment, query.fingerprint, str(orm.relation), query.call_site)
+        # Per request segment: three requests of one test, each loading one row, are
+        # no N+1; nor are four test lines each calling a helper on one row.
+        test = _testcode.test_line(query)
+        key = (query.segment, test, query.fingerprint, str(orm.relation), query.call_site)
         groups.setdefault(key, []).append(query)
     threshold = analysis.settings.n_plus_one_threshold
     return {
