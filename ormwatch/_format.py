@@ -46,15 +46,37 @@ def log_message(finding: Finding) -> str:
     if not fix:
         return printable(text)
     origin = finding.origin
+    lines = statement_lines(finding)
     if origin is None:
         text += "; fix"
     elif _named(origin, text):
-        text += f"; fix at line {origin.line}"
+        text += f"; fix at lines {lines}" if "-" in lines else f"; fix at line {lines}"
     else:
-        text += f"; fix at {origin}"
+        text += f"; fix at {fix_place(finding)}"
     if len(fix) == 1:
         return printable(f"{text}: {fix[0].strip()}")
     return printable(f"{text}:") + "".join(f"\n    {printable(line)}" for line in fix)
+
+
+def statement_lines(finding: Finding) -> str:
+    """The lines the fix replaces at its origin: ``"12"``, or ``"12-15"`` for a statement
+    over several lines (from the edit that holds the origin's line)."""
+    origin = finding.origin
+    if origin is None:
+        return ""
+    for edit in finding.edits:
+        start, end = edit.start_line, edit.end_line
+        if edit.path == origin.path and start <= origin.line <= end and end > start:
+            return f"{start}-{end}"
+    return str(origin.line)
+
+
+def fix_place(finding: Finding) -> str:
+    """``path:12-15 function``: where the fix goes, its whole statement."""
+    origin = finding.origin
+    if origin is None:
+        return ""
+    return f"{origin.short_path}:{statement_lines(finding)} {origin.function}"
 
 
 def _named(site: CallSite, text: str) -> bool:
@@ -74,7 +96,7 @@ def block(finding: Finding, verbose: bool = False, max_sql: int = 3) -> str:
         if finding.loop_site.code:
             lines.append(f"          {finding.loop_site.code}")
     if finding.origin is not None:
-        lines.append(f"  fix at  {finding.origin}")
+        lines.append(f"  fix at  {fix_place(finding)}")
     if finding.fix:
         lines.extend(f"          {line}" for line in finding.fix.splitlines())
     if verbose:

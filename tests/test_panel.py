@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,22 @@ class TestNPlusOnePage:
         assert fix.group(1) == (
             "posts = Post.objects.select_related(&#34;category__blog&#34;).order_by(&#34;pk&#34;)"
         )
+
+    def test_copy_patch_carries_the_requests_patch_escaped(self, client: Client) -> None:
+        content = render_panel(client, self.request_id)["content"]
+        button = re.search(r'<button type="button" data-ow-copy-patch="([^"]*)"', content)
+        assert button is not None
+        fix_line = view_line("def panel_n_plus_one") + 1
+        assert unescape(button.group(1)) == self.live.get_stats()["patch"]
+        assert unescape(button.group(1)).splitlines()[:6] == [
+            "--- a/tests/testapp/views.py",
+            "+++ b/tests/testapp/views.py",
+            f"@@ -{fix_line - 3},7 +{fix_line - 3},7 @@",
+            " ",
+            " ",
+            " def panel_n_plus_one(request: HttpRequest) -> HttpResponse:",
+        ]
+        assert "&#34;category__blog&#34;" in button.group(1)
 
     def test_content_shows_every_query_with_its_finding(self, client: Client) -> None:
         content = render_panel(client, self.request_id)["content"]

@@ -114,6 +114,18 @@ def test_n_plus_one_page(server: str, page: Any) -> None:
     assert page.evaluate("navigator.clipboard.readText()") == fix
     assert copy.inner_text() == "Copied"
 
+    # Copy the request's patch: the whole diff, as git apply takes it.
+    copy_patch = panel.locator("[data-ow-copy-patch]")
+    copy_patch.click()
+    page.wait_for_function(
+        "() => navigator.clipboard.readText().then(t => t.startsWith('--- a/'))", polling=100
+    )
+    patch = page.evaluate("navigator.clipboard.readText()")
+    assert patch == copy_patch.get_attribute("data-ow-copy-patch")
+    assert patch.startswith("--- a/tests/testapp/views.py\n+++ b/tests/testapp/views.py\n")
+    assert f'\n-    posts = Post.objects.order_by("pk")\n+    {fix}\n' in patch
+    assert copy_patch.inner_text() == "Copied"
+
     screenshot(page, "panel-n-plus-one.png")
 
     # Filter by kind: only the N+1's statements stay in the query list.

@@ -158,8 +158,10 @@ def hostile_stats() -> dict[str, Any]:
                 "saved_queries": 0,
                 "sql_fragment": payload(16),
                 "sample": 0,
+                "fix_lines": {"start": 7, "end": 9, "code": payload(18)},
             }
         ],
+        "patch": payload(17),
     }
 
 
@@ -168,7 +170,7 @@ def test_every_field_is_escaped(hostile_stats: dict[str, Any], editor_url: str |
     content = _render.render(hostile_stats, editor_url, "/static/ormwatch/panel.css")
     assert_no_markup_from_data(content)
     # Each field shows as text (the relation is not displayed).
-    for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 16):
+    for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18):
         assert f"alert({n})&lt;/script&gt;" in content or f"alert%28{n}%29" in content, n
 
 

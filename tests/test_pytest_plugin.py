@@ -244,9 +244,25 @@ def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type:
         *duplicate["details"]["call_sites"],
     ]:
         assert (site["path"], site["abs_path"]) == ("test_module.py", absolute)
+    # The edits, with the same relative paths.
+    (edit,) = by_kind["n_plus_one"]["edits"]
+    assert (edit["path"], edit["abs_path"], edit["start_line"], edit["end_line"]) == (
+        "test_module.py",
+        absolute,
+        12,
+        12,
+    )
+    assert edit["text"] == '    for post in Post.objects.select_related("category").all():'
     html = (pytester.path / "out" / "r.html").read_text()
     assert "at test_module.py:13 test_n_plus_one" in html
     assert "fix at test_module.py:12 test_n_plus_one" in html
+    # The fix as a diff of the test module.
+    assert '<span class="">--- a/test_module.py</span>' in html
+    assert '<span class="del">-    for post in Post.objects.all():</span>' in html
+    assert (
+        '<span class="add">+    for post in Post.objects.select_related(&#34;category&#34;).all():'
+        "</span>"
+    ) in html
     assert str(pytester.path) not in html
     # Four N+1 statements, three shown: the fourth is counted.
     assert "<summary>SQL (4 queries)</summary>" in html

@@ -60,7 +60,19 @@ class Edit:
             "start_line": self.start_line,
             "end_line": self.end_line,
             "text": self.text,
+            "changes": [list(change) for change in self.changes],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        """The edit ``to_dict()`` wrote (``abs_path`` first: reports make ``path`` relative)."""
+        return cls(
+            str(data.get("abs_path") or data["path"]),
+            int(data["start_line"]),
+            int(data["end_line"]),
+            str(data["text"]),
+            tuple((int(a), int(b), str(c)) for a, b, c in data.get("changes", ())),
+        )
 
 
 @dataclass(frozen=True)

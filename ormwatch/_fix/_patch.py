@@ -14,8 +14,9 @@ import os
 from collections.abc import Iterable, Sequence
 
 from ormwatch._fix._edit import Edit, apply, merge
+from ormwatch._fix._source import parsed
 
-__all__ = ["missing_imports", "unified_diff"]
+__all__ = ["missing_imports", "rewritten_files", "unified_diff"]
 
 # The expressions a fix writes, and where Django keeps them.
 _DJANGO_NAMES = {
@@ -40,17 +41,8 @@ _DJANGO_NAMES = {
 def unified_diff(edits: Iterable[Edit], cwd: str | None = None) -> str:
     """A patch of every file the edits touch, paths relative to ``cwd`` (``a/``, ``b/``)."""
     cwd = cwd or os.getcwd()
-    by_path: dict[str, list[Edit]] = {}
-    for edit in edits:
-        by_path.setdefault(edit.path, []).append(edit)
     chunks: list[str] = []
-    for path in sorted(by_path):
-        before = _lines(path)
-        if before is None:
-            continue
-        kept = merge(by_path[path], before)
-        kept += _import_edits(path, before, kept)
-        after = apply(before, merge(kept, before))
+    for path, (before, after) in sorted(rewritten_files(edits).items()):
         name = _relative(path, cwd)
         diff = difflib.unified_diff(
             [f"{line}\n" for line in before],
@@ -60,6 +52,22 @@ def unified_diff(edits: Iterable[Edit], cwd: str | None = None) -> str:
         )
         chunks.append("".join(diff))
     return "".join(chunks)
+
+
+def rewritten_files(edits: Iterable[Edit]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each file the edits touch: its lines before and after (edits merged, imports added)."""
+    by_path: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    files: dict[str, tuple[list[str], list[str]]] = {}
+    for path, file_edits in by_path.items():
+        before = _lines(path)
+        if before is None:
+            continue
+        kept = merge(file_edits, before)
+        kept += _import_edits(path, before, kept)
+        files[path] = (before, apply(before, merge(kept, before)))
+    return files
 
 
 def _lines(path: str) -> list[str] | None:
@@ -137,6 +145,8 @@ def _module_names(tree: ast.Module) -> set[str]:
 def _model_module(name: str) -> str | None:
     from django.apps import apps
 
+    if not apps.ready:
+        return None
     found = {
         m.__module__ for m in apps.get_models(include_auto_created=False) if m.__name__ == name
     }
@@ -162,7 +172,4 @@ def _dedent(text: str) -> str:
 
 
 def _parse(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+    return parsed(source)

@@ -13,6 +13,7 @@ import ast
 import functools
 import io
 import linecache
+import threading
 import tokenize
 from dataclasses import dataclass
 
@@ -97,10 +98,24 @@ def code_at(site: CallSite) -> Code | None:
 
 @functools.lru_cache(maxsize=32)
 def _parse(path: str, source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source, path)
-    except (SyntaxError, ValueError):
-        return None
+    return parsed(source, path)
+
+
+# CPython (3.11 and 3.12 at least) keeps one AST-building depth counter per
+# interpreter: two threads parsing at once can raise "SystemError: AST
+# constructor recursion depth mismatch" (python/cpython#106905). A threaded
+# server renders panels and analyses requests side by side, so ormwatch's
+# parses of whole modules take turns.
+_PARSING = threading.Lock()
+
+
+def parsed(source: str, path: str = "<unknown>") -> ast.Module | None:
+    """``source`` parsed as a module, or None when it does not parse."""
+    with _PARSING:
+        try:
+            return ast.parse(source, path)
+        except (SyntaxError, ValueError):
+            return None
 
 
 def header(code: Code) -> list[ast.AST]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 MODES = ("off", "warn", "fail")
+FIX_MODES = ("off", "diff", "verify")
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -38,6 +39,19 @@ def add_options(parser: pytest.Parser) -> None:
         default=[],
         help="Write the findings to FILE.json or FILE.html (may be given twice).",
     )
+    group.addoption(
+        "--ormwatch-fix",
+        choices=FIX_MODES,
+        default="off",
+        help="diff: write every fix of the run to a patch; verify: re-run each test with "
+        "fixes on a copy of the project and write only the fixes that work.",
+    )
+    group.addoption(
+        "--ormwatch-patch",
+        metavar="FILE",
+        default=None,
+        help="Where --ormwatch-fix writes the patch (default: ormwatch.patch in the rootdir).",
+    )
     parser.addini("ormwatch", "ormwatch mode: off, warn or fail", default="off")
     parser.addini("ormwatch_baseline", "ormwatch baseline file", default="")
 
@@ -49,6 +63,8 @@ class Options:
     update_baseline: bool
     reports: tuple[Path, ...]
     verbose: bool
+    fix: str = "off"
+    patch: Path | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
@@ -70,8 +86,10 @@ class Options:
             update_baseline=bool(config.getoption("ormwatch_update_baseline")),
             reports=reports,
             verbose=config.get_verbosity() > 0,
+            fix=str(config.getoption("ormwatch_fix") or "off"),
+            patch=Path(config.getoption("ormwatch_patch") or config.rootpath / "ormwatch.patch"),
         )
 
     @property
     def records_every_test(self) -> bool:
-        return self.mode != "off" or self.update_baseline or bool(self.reports)
+        return self.mode != "off" or self.update_baseline or bool(self.reports) or self.fix != "off"

@@ -15,8 +15,8 @@ from typing import Any
 
 
 def relative_sites(finding: dict[str, Any], rootdir: Path) -> None:
-    """Rewrite the paths of ``finding``'s sites (call site, origin, those in details) in place."""
-    for site in (finding.get("call_site"), finding.get("origin")):
+    """Rewrite the paths of ``finding``'s sites and edits (``abs_path`` kept) in place."""
+    for site in (finding.get("call_site"), finding.get("origin"), *finding.get("edits", ())):
         _relative(site, rootdir)
     _relative_in(finding.get("details"), rootdir)
 
@@ -64,7 +64,10 @@ def as_data(results: dict[str, list[dict[str, Any]]], counts: dict[str, int]) ->
 
 
 def write_reports(
-    paths: Sequence[Path], results: dict[str, list[dict[str, Any]]], counts: dict[str, int]
+    paths: Sequence[Path],
+    results: dict[str, list[dict[str, Any]]],
+    counts: dict[str, int],
+    rootdir: Path | None = None,
 ) -> None:
     data = as_data(results, counts)
     for path in paths:
@@ -72,10 +75,30 @@ def write_reports(
         if path.suffix == ".json":
             path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         else:
-            path.write_text(_html(data), encoding="utf-8")
+            path.write_text(_html(data, rootdir or Path.cwd()), encoding="utf-8")
 
 
-def _html(data: dict[str, Any]) -> str:
+def _diffs(data: dict[str, Any], rootdir: Path) -> dict[int, dict[str, Any]]:
+    """id(finding) -> its edits as a unified diff (hunks) and the lines they replace."""
+    from ormwatch._fix._patch import unified_diff
+    from ormwatch._pytest._fixes import edits_of
+
+    shown: dict[int, dict[str, Any]] = {}
+    for test in data["tests"]:
+        for finding in test["findings"]:
+            edits = edits_of(finding)
+            if edits:
+                first = finding["edits"][0]
+                shown[id(finding)] = {
+                    "diff": unified_diff(edits, str(rootdir)).splitlines(),
+                    "lines": f"{first['path']}:{first['start_line']}-{first['end_line']}"
+                    if first["end_line"] > first["start_line"]
+                    else f"{first['path']}:{first['start_line']}",
+                }
+    return shown
+
+
+def _html(data: dict[str, Any], rootdir: Path) -> str:
     import importlib.resources
 
     import jinja2
@@ -86,4 +109,7 @@ def _html(data: dict[str, Any]) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("ormwatch/pytest_report.html").render(data=data)
+    diffs = _diffs(data, rootdir)
+    return env.get_template("ormwatch/pytest_report.html").render(
+        data=data, diff=lambda finding: diffs.get(id(finding))
+    )

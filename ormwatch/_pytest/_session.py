@@ -11,6 +11,7 @@ the summary and writes the reports and the baseline.
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +42,8 @@ class OrmWatchSession:
         # nodeid -> (position in the collection, query count, plain finding dicts
         # with "sql" and "new"); gathered on the controller only.
         self._gathered: dict[str, tuple[int, int, list[dict[str, Any]]]] = {}
+        self._passed: dict[str, bool] = {}
+        self._fix_lines: list[str] = []  # what --ormwatch-fix did, for the summary
 
     @property
     def results(self) -> dict[str, list[dict[str, Any]]]:
@@ -84,7 +87,7 @@ class OrmWatchSession:
                     _failsafe.swallow("collecting a failed test's findings", exc)
             raise
         new = self._collect(item, report, marker)
-        self._check(report, marker, new)
+        self._check(item, report, marker, new)
         return result
 
     def _collect(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> list[Any]:
@@ -100,7 +103,9 @@ class OrmWatchSession:
             }
         return [f for f, p in zip(findings, plain, strict=True) if p["new"]]
 
-    def _check(self, report: Any, marker: pytest.Mark | None, new: list[Any]) -> None:
+    def _check(
+        self, item: pytest.Item, report: Any, marker: pytest.Mark | None, new: list[Any]
+    ) -> None:
         from ormwatch._report import failing_findings
         from ormwatch._testing import budget_failure, findings_message
 
@@ -111,6 +116,9 @@ class OrmWatchSession:
                 pytest.fail(message, pytrace=False)
         failing = failing_findings(new)
         if self.options.mode == "fail" and failing and not self.options.update_baseline:
+            if _payload in item.stash:
+                # Failed for its findings alone: verification still tries its fixes.
+                item.stash[_payload]["failed_for_findings"] = True
             pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
 
     def _plain(self, finding: Any) -> dict[str, Any]:
@@ -140,13 +148,19 @@ class OrmWatchSession:
             int(payload["query_count"]),
             list(payload["findings"]),
         )
+        self._passed[report.nodeid] = report.passed or bool(payload.get("failed_for_findings"))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.options.mode != "warn" or self.is_worker:
+        if self.is_worker:
             return
-        from ormwatch._pytest._summary import write_summary
+        if self.options.mode == "warn":
+            from ormwatch._pytest._summary import write_summary
 
-        write_summary(terminalreporter, self.results)
+            write_summary(terminalreporter, self.results)
+        if self._fix_lines:
+            terminalreporter.write_sep("=", f"ormwatch fixes ({self.options.fix})")
+            for line in self._fix_lines:
+                terminalreporter.write_line(line)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
@@ -159,7 +173,36 @@ class OrmWatchSession:
         if self.options.reports:
             from ormwatch._pytest._reports import write_reports
 
-            write_reports(self.options.reports, self.results, self.query_counts)
+            write_reports(
+                self.options.reports, self.results, self.query_counts, self.config.rootpath
+            )
+        if self.options.fix != "off" and self.options.patch is not None:
+            try:
+                self._fix_lines = self._fixes(self.options.patch)
+            except Exception as exc:  # the run's own outcome stands
+                from ormwatch import _failsafe
+
+                _failsafe.swallow("writing --ormwatch-fix's patch", exc)
+                self._fix_lines = [f"ormwatch could not write the fixes: {exc!r}"]
+
+    def _fixes(self, path: Path) -> list[str]:
+        from ormwatch._pytest import _fixes, _verify
+
+        rootdir = self.config.rootpath
+        if self.options.fix == "diff":
+            return _fixes.diff_summary(self.results, path, rootdir)
+        rows, patch = _verify.verify(
+            self.config, self.results, self.query_counts, self._passed, path
+        )
+        if not rows:
+            return ["no finding of this run has a code fix; nothing to verify"]
+        kept = sum(1 for r in rows if r.kept)
+        lines = _verify.table(rows)
+        if patch:
+            lines.append(f"{kept} of {len(rows)} fix(es) verified, written to {path}")
+        else:
+            lines.append(f"none of {len(rows)} fix(es) held; no patch written")
+        return lines
 
 
 def _position(item: pytest.Item) -> int:

@@ -17,6 +17,16 @@ def _site(site: dict[str, Any] | None) -> str:
     return f"{site['path']}:{site['line']} {site['function']}"
 
 
+def _fix_site(finding: dict[str, Any]) -> str:
+    """The origin, with the whole statement's lines when the fix spans several."""
+    origin = finding["origin"]
+    for edit in finding.get("edits") or ():
+        start, end = edit["start_line"], edit["end_line"]
+        if edit["path"] == origin["path"] and start <= origin["line"] <= end and end > start:
+            return f"{origin['path']}:{start}-{end} {origin['function']}"
+    return _site(origin)
+
+
 def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> None:
     groups: dict[str, dict[str, Any]] = {}
     for nodeid, findings in results.items():
@@ -39,7 +49,7 @@ def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> No
             reporter.write_line(f"  [{finding['kind']}] {finding['message']}")
             fix = str(finding.get("fix") or "").splitlines()
             if fix:
-                origin = f" at {_site(finding['origin'])}" if finding.get("origin") else ""
+                origin = f" at {_fix_site(finding)}" if finding.get("origin") else ""
                 if len(fix) == 1:
                     reporter.write_line(f"    fix{origin}: {fix[0]}")
                 else:  # a fix of several lines, whole

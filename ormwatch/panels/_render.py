@@ -72,13 +72,18 @@ def _finding_view(
     sample = queries.get(finding["sample"]) if finding["sample"] is not None else None
     formatted = _sql.format_sql(stats["sqls"][sample["sql"]]) if sample else ""
     headline, advice = _split_message(finding["message"])
+    origin = sites[finding["origin"]] if finding["origin"] is not None else None
+    lines = finding.get("fix_lines")  # .get(): stats stored before edits have none
+    if origin is not None and lines:
+        # "Fix at" names the whole statement the fix replaces, and shows it.
+        origin = {**origin, "line": lines["start"], "end": lines["end"], "code": lines["code"]}
     return {
         **finding,
         "label": _labels.kind_label(finding["kind"]),
         "headline": headline,
         "advice": advice,
         "call_site": sites[finding["call_site"]] if finding["call_site"] is not None else None,
-        "origin": sites[finding["origin"]] if finding["origin"] is not None else None,
+        "origin": origin,
         # .get(): stats stored before loop sites were kept have none.
         "loop_site": (
             sites[finding["loop_site"]] if finding.get("loop_site") is not None else None
@@ -147,6 +152,7 @@ def render(stats: dict[str, Any], editor_url: str | None, stylesheet: str) -> st
             for kind, count in kind_counts.most_common()
         ],
         "rows": rows,
+        "patch": stats.get("patch"),  # .get(): stats stored before patches have none
         "not_stored": stats["query_count"] - stats["stored_count"],
         "after_last": max(stats["query_count"] - last - 1, 0),
         "editor_url": editor_url,

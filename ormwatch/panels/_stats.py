@@ -16,10 +16,13 @@ because an N+1 repeats the same site and statement hundreds of times.
 from __future__ import annotations
 
 import json
+import linecache
 import os
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from ormwatch import _failsafe
 from ormwatch._finding import Finding
 from ormwatch._query import CallSite, Query
 from ormwatch._report import Report
@@ -35,6 +38,8 @@ MAX_PARAMS_TEXT = 500
 MAX_FRAGMENT = 2_000
 # Findings stored in full; more than this on one page is noise, and is counted.
 MAX_FINDINGS = 300
+# A request's patch is stored whole or not at all: a patch cut short does not apply.
+MAX_PATCH = 100_000
 
 
 def _cut(text: str, limit: int) -> str:
@@ -172,6 +177,7 @@ def build(report: Report, max_queries: int) -> dict[str, Any]:
             "saved_queries": f.saved_queries,
             "sql_fragment": _cut(f.sql_fragment, MAX_FRAGMENT) if f.sql_fragment else None,
             "sample": f.queries[0].index if f.queries else None,
+            "fix_lines": _fix_lines(f),
         }
         for number, f in enumerate(stored_findings, start=1)
     ]
@@ -188,7 +194,35 @@ def build(report: Report, max_queries: int) -> dict[str, Any]:
         "sites": sites.values,
         "sqls": sqls.values,
         "groups": groups.values,
+        "patch": _patch(report),
     }
+
+
+def _fix_lines(finding: Finding) -> dict[str, Any] | None:
+    """The lines the fix replaces (the edit at the origin): its range and what they read now."""
+    origin = finding.origin
+    edits = [e for e in finding.edits if origin is None or e.path == origin.path]
+    if origin is not None:
+        # The edit that holds the origin's line, else the first one in its file.
+        edits.sort(key=lambda e: not e.start_line <= origin.line <= e.end_line)
+    if not edits:
+        return None
+    edit = edits[0]
+    lines = linecache.getlines(edit.path)[edit.start_line - 1 : edit.end_line]
+    return {
+        "start": edit.start_line,
+        "end": edit.end_line,
+        "code": _cut(textwrap.dedent("".join(lines)).rstrip("\n"), MAX_FRAGMENT),
+    }
+
+
+def _patch(report: Report) -> str | None:
+    try:
+        text = report.patch()
+    except Exception as exc:  # fail-open: the panel without the button
+        _failsafe.swallow("writing the panel's patch", exc)
+        return None
+    return text if text and len(text) <= MAX_PATCH else None
 
 
 def disabled() -> dict[str, Any]:
@@ -211,4 +245,5 @@ def empty() -> dict[str, Any]:
         "sites": [],
         "sqls": [],
         "groups": [],
+        "patch": None,
     }

@@ -1,5 +1,5 @@
 // The ORM Watch panel's behaviour: filter findings by kind, expand or collapse
-// them, copy a fix, jump from a query to its finding.
+// them, copy a fix or the request's patch, jump from a query to its finding.
 //
 // The toolbar loads this file as a module listed in the panel's `scripts`, the
 // first time the panel is shown; a module runs once per page, while the panel's
@@ -81,8 +81,14 @@ function copyWithSelection(button, text) {
 }
 
 function copyFix(button) {
-    const code = button.closest(".ow-fix").querySelector(".ow-fix-code");
-    const text = code.textContent;
+    copyText(button, button.closest(".ow-fix").querySelector(".ow-fix-code").textContent);
+}
+
+function copyPatch(button) {
+    copyText(button, button.dataset.owCopyPatch);
+}
+
+function copyText(button, text) {
     if (navigator.clipboard && globalThis.isSecureContext) {
         navigator.clipboard.writeText(text).then(
             () => flash(button, "Copied"),
@@ -111,6 +117,7 @@ const ACTIONS = [
     ["[data-ow-filter]", filterFindings],
     ["[data-ow-expand]", expandAll],
     ["[data-ow-copy]", copyFix],
+    ["[data-ow-copy-patch]", copyPatch],
     ["[data-ow-goto]", goToFinding],
 ];
 

@@ -1,0 +1,116 @@
+"""The rules ``--ormwatch-fix=verify`` keeps a fix by, on plain report data.
+
+End to end (a project, its tests re-run with the patch) is in test_pytest_fixes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ormwatch import Edit
+from ormwatch._pytest._project import Rerun, _plugins
+from ormwatch._pytest._verify import _judge, _Test
+
+
+def finding(kind: str, line: int = 3, severity: str = "warning", saved: int = 0) -> dict[str, Any]:
+    site = {"path": "app/views.py", "line": line, "function": "index"}
+    return {
+        "kind": kind,
+        "severity": severity,
+        "call_site": site,
+        "origin": site,
+        "relation": None,
+        "saved_queries": saved,
+    }
+
+
+N_PLUS_ONE = finding("n_plus_one", saved=4)
+UNUSED = finding("unused_eager_load")
+
+
+@pytest.mark.parametrize(
+    ("targets", "before", "after", "verdict"),
+    [
+        ([N_PLUS_ONE], Rerun(True, 5, [N_PLUS_ONE]), Rerun(True, 1, []), None),
+        (
+            [N_PLUS_ONE],
+            Rerun(True, 5, [N_PLUS_ONE]),
+            Rerun(False, 1),
+            "the test fails with the fix",
+        ),
+        # The line moved (an import was added): the same finding all the same.
+        (
+            [N_PLUS_ONE],
+            Rerun(True, 5, [N_PLUS_ONE]),
+            Rerun(True, 3, [finding("n_plus_one", line=4, saved=2)]),
+            "the finding is still there",
+        ),
+        (
+            [N_PLUS_ONE],
+            Rerun(True, 5, [N_PLUS_ONE]),
+            Rerun(True, 1, [finding("unused_eager_load", line=9)]),
+            "new finding: unused_eager_load",
+        ),
+        # An info finding is not a reason to drop a fix.
+        (
+            [N_PLUS_ONE],
+            Rerun(True, 5, [N_PLUS_ONE]),
+            Rerun(True, 1, [finding("chained_lazy_load", line=9, severity="info")]),
+            None,
+        ),
+        # Its point is fewer queries: as many is not enough.
+        ([N_PLUS_ONE], Rerun(True, 5, [N_PLUS_ONE]), Rerun(True, 5, []), "no fewer queries"),
+        # An unused select_related(): as many queries, each lighter.
+        ([UNUSED], Rerun(True, 1, [UNUSED]), Rerun(True, 1, []), None),
+        ([UNUSED], Rerun(True, 1, [UNUSED]), Rerun(True, 2, []), "more queries"),
+        # Two of a kind at one site: fixing one leaves one.
+        (
+            [UNUSED],
+            Rerun(True, 2, [UNUSED, UNUSED]),
+            Rerun(True, 2, [UNUSED]),
+            None,
+        ),
+    ],
+)
+def test_judge(
+    targets: list[dict[str, Any]], before: Rerun, after: Rerun, verdict: str | None
+) -> None:
+    assert _judge(targets, before, after) == verdict
+
+
+class Copy:
+    """A project whose runs are given: the patched run, then the unpatched one alone."""
+
+    def __init__(self, *runs: Rerun) -> None:
+        self.runs = list(runs)
+        self.files: list[dict[str, list[str]]] = []
+
+    def run(self, nodeid: str, files: dict[str, list[str]]) -> Rerun:
+        self.files.append(files)
+        return self.runs.pop(0)
+
+
+def test_more_queries_than_in_the_suite_are_compared_with_the_test_run_alone() -> None:
+    # In the suite a cache was warm (4 queries); alone the test runs 6, fixed 2.
+    first = Rerun(True, 4, [N_PLUS_ONE])
+    copy = Copy(Rerun(True, 5, []), Rerun(True, 6, [N_PLUS_ONE]))
+    verdict, before, after = _Test(copy, "t.py::a", first).attempt([N_PLUS_ONE])  # type: ignore[arg-type]
+    assert (verdict, before, after.query_count) == (None, 6, 5)
+    assert copy.files[1] == {}  # the second run is the unpatched test
+
+
+def test_an_edit_survives_its_dict() -> None:
+    edit = Edit("/src/app/views.py", 3, 4, "    x = (\n        1)", ((4, 5, "y"),))
+    data = edit.to_dict()
+    assert Edit.from_dict(data) == edit
+    assert Edit.from_dict(data).changes == edit.changes
+    # A report writes the path relative to the rootdir, the absolute one beside.
+    relative = {**data, "path": "app/views.py", "abs_path": "/src/app/views.py"}
+    assert Edit.from_dict(relative).path == "/src/app/views.py"
+
+
+def test_the_rerun_loads_the_plugins_the_run_named() -> None:
+    args = ["-p", "pytest_django", "-pxdist", "-p", "no:cacheprovider", "-q", "tests"]
+    assert _plugins(args) == ["-p", "pytest_django", "-p", "xdist"]
