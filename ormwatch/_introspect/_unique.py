@@ -31,7 +31,8 @@ def at_most_one(
     target = field.related_model
     pinned = _pinned(target, relation, joined)
     if field.many_to_many:
-        through = field.remote_field.through if field.concrete else field.through
+        # The reverse side (ManyToManyRel) holds the through model; the field's rel does.
+        through = getattr(field, "through", None) or field.remote_field.through
         keys = {f.name for f in through._meta.fields if f.is_relation}
         # One target row, and one through row per (source, target) pair.
         return _unique_over(target, pinned) and _unique_over(through, keys)
