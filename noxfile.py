@@ -135,9 +135,11 @@ def tests(session: nox.Session, django: str) -> None:
     Path(site_packages.strip(), "ormwatch_tests.pth").write_text(f"{ROOT}\n")
 
     session.run("python", "-I", "-c", CHECK_INSTALL)
+    # The slow tests (load, browsers, packaging) ran against the checkout in
+    # `make test`; here the point is each Python x Django pair, on two workers.
     session.run(
         "pytest",
         "--import-mode=importlib",
-        *session.posargs,
+        *(session.posargs or ["-m", "not slow", "-n", "2"]),
         env={"ORMWATCH_EXPECT_INSTALL": "wheel", "ORMWATCH_TEST_DB": "sqlite"},
     )

@@ -120,7 +120,11 @@ def test_a_fix_of_several_lines_is_logged_whole_and_indented(
     (message,) = logged_findings(report, caplog)
     first, *rest = message.split("\n")
     assert first.startswith("Repeated write")
-    assert first.endswith(f"; fix at {finding.origin}:")
+    # A fix over several lines is placed by its range (the loop it replaces).
+    origin, (edit,) = finding.origin, finding.edits
+    assert origin is not None
+    place = f"{origin.short_path}:{edit.start_line}-{edit.end_line} {origin.function}"
+    assert first.endswith(f"; fix at {place}:")
     assert rest == [f"    {line}" for line in fix]
     # A reader still sees one record: only its first line starts at the margin.
     assert_one_line_each([first, *(line.strip() for line in rest)])
