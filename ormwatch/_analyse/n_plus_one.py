@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _loop
+from ormwatch._analyse import _chained, _gets, _loop
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
@@ -38,6 +38,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         family = [key, *_descendants(key, parent)]
         yield _finding(analysis, key, family, groups, parent)
     yield from _chained.detect(analysis, set(group_of))
+    yield from _gets.detect(analysis)
 
 
 def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
@@ -46,9 +47,14 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
         orm = query.orm
         if orm.relation is None or query.call_site is None or orm.batched:
             continue
-        if orm.kind == "related_manager" and orm.prefetched:
+        if analysis.prefetched(query):
             continue  # prefetch_bypassed explains these
-        if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
+        if orm.kind == "prefetch":
+            # prefetch_related_objects([obj], "rel") once per object of a loop (the
+            # instance key is set only for such a call): a load like any other.
+            if orm.instance_pk is None or not _loop.repeats(query):
+                continue
+        elif orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
             continue
         # Per request segment: three requests of one test, each loading one row, are no N+1.
         key = (query.segment, query.fingerprint, str(orm.relation), query.call_site)
@@ -92,8 +98,9 @@ def _finding(
     queries = sorted((q for k in family for q in groups[k]), key=lambda q: q.index)
     loader = analysis.loader(first)
     # Instances a select_related() produced: the fix extends the loader's path.
-    prefix = analysis.loader_path(first) if first.orm.kind != "deferred_load" else ""
-    root_model = loader.orm.model if prefix and loader and loader.orm.model else relation.model
+    joined = analysis.loader_path(first)
+    prefix = joined if first.orm.kind != "deferred_load" else ""
+    root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
     name = root_model.rsplit(".", 1)[-1]
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
@@ -109,17 +116,24 @@ def _finding(
             "loaded them: load what the handler needs once, before the delete"
         )
         what = str(relation)
+        path = relation.field
     elif first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        written = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        # A field of a select_related() object: "author__username" from the origin's model.
+        path = f"{joined}__{relation.field}" if joined else relation.field
+        written = _compose.deferred(root_model, path, only, defer, origin)
         fix, edit = written.code, written.edit
-        how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
+        how = f'load "{path}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
     else:
         # One path per leaf of the family: post.category.blog -> "category__blog".
-        paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
+        leaves = [k for k in family if k not in parent.values()]
+        paths = [_path(k, root, parent, groups) for k in leaves]
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
+        # The relation that repeats deepest: Category.blog for post.category.blog.
+        relation = groups[leaves[0]][0].orm.relation or relation
+        path = paths[0]
         eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
         edit = eager.edit if eager else None
@@ -144,6 +158,7 @@ def _finding(
         origin=origin,
         fix=fix,
         relation=relation,
+        path=path,
         queries=queries,
         saved_queries=max(saved, 0),
         loop_site=_loop.loop_site(first),

@@ -227,6 +227,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
         origin=origin,
         fix=fix,
         relation=relation,
+        path=unread[0],
         queries=queries,
         saved_queries=len(queries) - 1 if method == "prefetch_related" else 0,
         sql_fragment=fragment,
