@@ -326,3 +326,347 @@ def test_what_the_peer_reports_we_report_and_fix(
 ) -> None:
     applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
     fixed(applied, expected)
+
+
+# (id, code): the peer labels it clean; we report nothing and write no patch.
+CLEAN = [
+    # django-zeal test_nplusones.py::test_detects_nplusone_in_forward_many_to_one (the fixed half)
+    (
+        "zeal-forward-fk-select-related",
+        'for post in PPost.objects.select_related("author").all():\n'
+        "    found.append(post.author.username)",
+    ),
+    # django-zeal test_nplusones.py::test_detects_nplusone_in_forward_many_to_one_iterator (fixed half)
+    (
+        "zeal-forward-fk-iterator-select-related",
+        'for post in PPost.objects.select_related("author").iterator(chunk_size=2):\n'
+        "    found.append(post.author.username)",
+    ),
+    # django-zeal test_nplusones.py::test_detects_nplusone_in_reverse_many_to_one_iterator (fixed half)
+    (
+        "zeal-reverse-fk-iterator-prefetch",
+        'for user in PUser.objects.prefetch_related("posts").iterator(chunk_size=2):\n'
+        "    found.append([p.text for p in user.posts.all()])",
+    ),
+    # django-zeal test_nplusones.py::test_handles_prefetch_instead_of_select_related_in_forward_many_to_one
+    (
+        "zeal-prefetch-instead-of-select-forward-fk",
+        'for post in PPost.objects.prefetch_related("author").all():\n'
+        "    found.append(post.author.username)",
+    ),
+    # django-zeal test_nplusones.py::test_handles_prefetch_instead_of_select_related_in_forward_one_to_one
+    (
+        "zeal-prefetch-instead-of-select-forward-o2o",
+        'for profile in PProfile.objects.prefetch_related("user").all():\n'
+        "    found.append(profile.user.username)",
+    ),
+    # django-zeal test_nplusones.py::test_handles_prefetch_instead_of_select_related_in_reverse_one_to_one
+    (
+        "zeal-prefetch-instead-of-select-reverse-o2o",
+        'for user in PUser.objects.prefetch_related("profile").all():\n'
+        "    found.append(user.profile.display_name)",
+    ),
+    # django-zeal test_nplusones.py::test_handles_prefetch_instead_of_select_related_with_deferred_fields
+    (
+        "zeal-prefetch-instead-of-select-deferred",
+        'for post in PPost.objects.all().prefetch_related("author").only("author__username"):\n'
+        "    found.append(post.author.username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_forward_many_to_one
+    # (its three zeal_context blocks: first(), [0], get())
+    (
+        "zeal-single-objects-forward-fk-first",
+        "first, second = PPost.objects.order_by('pk')[:2]\n"
+        "post_1 = PPost.objects.filter(pk=first.pk).first()\n"
+        "post_2 = PPost.objects.filter(pk=second.pk).first()\n"
+        "found.append(post_1.author.username)\n"
+        "found.append(post_2.author.username)",
+    ),
+    (
+        "zeal-single-objects-forward-fk-index",
+        "first, second = PPost.objects.order_by('pk')[:2]\n"
+        "post_1 = PPost.objects.filter(pk=first.pk).all()[0]\n"
+        "post_2 = PPost.objects.filter(pk=second.pk).all()[0]\n"
+        "found.append(post_1.author.username)\n"
+        "found.append(post_2.author.username)",
+    ),
+    (
+        "zeal-single-objects-forward-fk-get",
+        "first, second = PPost.objects.order_by('pk')[:2]\n"
+        "post_1 = PPost.objects.get(pk=first.pk)\n"
+        "post_2 = PPost.objects.get(pk=second.pk)\n"
+        "found.append(post_1.author.username)\n"
+        "found.append(post_2.author.username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_forward_one_to_one
+    (
+        "zeal-single-objects-forward-o2o",
+        "first, second = PProfile.objects.order_by('pk')[:2]\n"
+        "profile_1 = PProfile.objects.get(pk=first.pk)\n"
+        "profile_2 = PProfile.objects.get(pk=second.pk)\n"
+        "found.append(profile_1.user.username)\n"
+        "found.append(profile_2.user.username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_reverse_one_to_one
+    (
+        "zeal-single-objects-reverse-o2o",
+        "first, second = PUser.objects.order_by('pk')[:2]\n"
+        "user_1 = PUser.objects.filter(pk=first.pk).first()\n"
+        "user_2 = PUser.objects.filter(pk=second.pk).first()\n"
+        "found.append(user_1.profile.display_name)\n"
+        "found.append(user_2.profile.display_name)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_forward_many_to_many
+    (
+        "zeal-single-objects-forward-m2m",
+        "user_1, user_2 = PUser.objects.order_by('pk')[:2]\n"
+        "found.append(user_1.following.first().username)\n"
+        "found.append(user_2.following.first().username)\n"
+        "found.append(user_1.following.all()[0].username)\n"
+        "found.append(user_2.following.all()[0].username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_reverse_many_to_many
+    (
+        "zeal-single-objects-reverse-m2m",
+        "user_1, user_2 = PUser.objects.order_by('pk')[:2]\n"
+        "found.append(user_1.followers.first().username)\n"
+        "found.append(user_2.followers.first().username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_generic_relation
+    (
+        "zeal-single-objects-generic-relation",
+        "first, second = PUser.objects.order_by('pk')[:2]\n"
+        "user_1 = PUser.objects.get(pk=first.pk)\n"
+        "user_2 = PUser.objects.get(pk=second.pk)\n"
+        "found.append([t.label for t in user_1.tags.all()])\n"
+        "found.append([t.label for t in user_2.tags.all()])",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_loading_single_object_generic_foreign_key
+    (
+        "zeal-single-objects-generic-fk",
+        "first, second = PTag.objects.order_by('pk')[:2]\n"
+        "tag_1 = PTag.objects.get(pk=first.pk)\n"
+        "tag_2 = PTag.objects.get(pk=second.pk)\n"
+        "found.append(tag_1.obj.username)\n"
+        "found.append(tag_2.obj.username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_calling_reverse_many_to_one_twice
+    (
+        "zeal-reverse-fk-queryset-twice",
+        "user = PUser.objects.order_by('pk').first()\n"
+        "queryset = user.posts.all()\n"
+        "found.append([p.text for p in queryset])\n"
+        "found.append([p.text for p in queryset])",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_calling_generic_relation_twice
+    (
+        "zeal-generic-relation-queryset-twice",
+        "user = PUser.objects.order_by('pk').first()\n"
+        "queryset = user.tags.all()\n"
+        "found.append([t.label for t in queryset])\n"
+        "found.append([t.label for t in queryset])",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_when_accessing_generic_foreign_key_twice
+    (
+        "zeal-generic-fk-twice",
+        "tag = PTag.objects.order_by('pk').first()\n"
+        "found.append(tag.obj.username)\n"
+        "found.append(tag.obj.username)",
+    ),
+    # django-zeal test_nplusones.py::test_no_false_positive_on_get_on_different_lines
+    (
+        "zeal-get-on-different-lines",
+        "first, second = PUser.objects.order_by('pk')[:2]\n"
+        "found.append(PUser.objects.get(pk=first.pk).username)\n"
+        "found.append(PUser.objects.get(pk=second.pk).username)",
+    ),
+    # django-zeal test_nplusones.py::test_ignores_calls_on_different_lines
+    (
+        "zeal-calls-on-different-lines",
+        "user_1, user_2 = PUser.objects.order_by('pk')[:2]\n"
+        "found.append([p.text for p in user_1.posts.all()])\n"
+        "found.append([p.text for p in user_2.posts.all()])",
+    ),
+    # django-zeal test_nplusones.py::TestPrefetchRelatedObjects::test_bulk_is_not_n_plus_one
+    (
+        "zeal-prefetch-objects-bulk",
+        "users = list(PUser.objects.all())\n"
+        'prefetch_related_objects(users, "posts")\n'
+        "found.extend(p.text for user in users for p in user.posts.all())",
+    ),
+    # django-zeal test_nplusones.py::TestPrefetchRelatedObjects::test_singly_loaded_prefetch_is_not_n_plus_one
+    (
+        "zeal-prefetch-objects-singly-loaded",
+        "def prefetch_one(user):\n"
+        '    prefetch_related_objects([user], "posts")\n'
+        "    return [p.text for p in user.posts.all()]\n"
+        "first, second = PUser.objects.order_by('pk')[:2]\n"
+        "found.append(prefetch_one(PUser.objects.get(pk=first.pk)))\n"
+        "found.append(prefetch_one(PUser.objects.get(pk=second.pk)))",
+    ),
+]
+
+
+@pytest.mark.usefixtures("social")
+@pytest.mark.parametrize("body", [c[1] for c in CLEAN], ids=[c[0] for c in CLEAN])
+def test_what_the_peer_does_not_report_we_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    assert reported(applied.before.report) == [], applied.before.report.findings
+    assert applied.patch == ""
+
+
+# django-zeal test_nplusones.py::test_has_configurable_threshold
+@pytest.mark.usefixtures("social")
+def test_a_higher_threshold_is_respected(settings: pytest.FixtureRequest) -> None:
+    settings.ORMWATCH = {"N_PLUS_ONE_THRESHOLD": 5}  # type: ignore[attr-defined]
+    with ormwatch.watch() as report:
+        for post in PPost.objects.all():
+            _ = post.author.username
+    assert reported(report) == []
+    settings.ORMWATCH = {"N_PLUS_ONE_THRESHOLD": 4}  # type: ignore[attr-defined]
+    with ormwatch.watch() as report:
+        for post in PPost.objects.all():
+            _ = post.author.username
+    assert reported(report) == [("n_plus_one", f"{N}.PPost.author", "author")]
+
+
+# django-zeal test_nplusones.py::test_detects_nplusone_on_get
+@pytest.mark.usefixtures("social")
+def test_get_once_per_item_of_a_loop_is_an_n_plus_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = module(
+        P_IMPORTS,
+        "users = list(PUser.objects.order_by('pk'))\n"
+        "for user in users:\n"
+        "    found.append(PUser.objects.get(pk=user.pk).username)",
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, source)
+    assert reported(applied.before.report) == [("n_plus_one", None, None)]
+    (finding,) = applied.before.report.findings
+    assert finding.query_count == 4
+    assert finding.details["shape"] == "get_in_loop"
+    assert finding.call_site is not None
+    assert finding.call_site.code == "found.append(PUser.objects.get(pk=user.pk).username)"
+    # Rewriting the loop is not exact (its items may be read once; a missing row would
+    # raise KeyError): the fix is said in words, and no patch is written.
+    assert finding.fix is None
+    assert finding.edits == ()
+    assert applied.patch == ""
+    assert "PUser.objects.in_bulk()" in finding.message
+    assert "filter(pk__in=)" in finding.message
+
+
+# Issue 15 item 10: an iterator() loop names the statement that built its queryset, following
+# the loop's variable back (another queryset of the model may be built in between).
+@pytest.mark.usefixtures("social")
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "for post in posts.iterator(chunk_size=2):\n    found.append(post.author.username)",
+        "found.extend([post.author.username for post in posts.iterator(chunk_size=2)])",
+        "chunked = posts.order_by('pk')\n"
+        "for post in chunked.iterator(chunk_size=2):\n"
+        "    found.append(post.author.username)",
+    ],
+    ids=["for", "comprehension", "two-names"],
+)
+def test_an_iterator_loop_gets_the_line_that_built_its_queryset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loop: str
+) -> None:
+    body = (
+        "posts = PPost.objects.all()\n"
+        "found.append(PPost.objects.filter(text='none').count())\n" + loop
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, [("n_plus_one", f"{N}.PPost.author", "author")])
+    (finding,) = applied.before.report.findings
+    assert finding.origin is not None
+    assert finding.origin.code == "posts = PPost.objects.all()"
+    assert 'posts = PPost.objects.select_related("author").all()' in applied.source
+
+
+# Issue 15 item 10: eager_load_ignored names its relation and path (it had relation=None).
+@pytest.mark.usefixtures("social")
+def test_an_ignored_eager_load_names_its_relation_and_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = 'found.extend(PPost.objects.select_related("author").values_list("text", flat=True))'
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, [("eager_load_ignored", f"{N}.PPost.author", "author")])
+    assert applied.before.report.to_dict()["findings"][0]["path"] == "author"
+
+
+# Issue 15 item 10: len(obj.related.all()) on one object fetches every row to count them.
+@pytest.mark.usefixtures("social")
+def test_len_of_one_objects_related_rows_is_a_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        "user = PUser.objects.order_by('pk').first()\n"
+        "found.append(len(user.posts.all()))"
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, [("full_fetch_for_count", f"{N}.PUser.posts", "posts")])
+    assert "found.append(user.posts.all().count())" in applied.source
+
+
+# Issue 15 item 10: the same len() once per object of a loop is the N+1 (a prefetch makes len()
+# free), not a count per object.
+@pytest.mark.usefixtures("social")
+def test_len_of_related_rows_in_a_loop_is_the_n_plus_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "for user in PUser.objects.all():\n    found.append(len(user.posts.all()))"
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, [("n_plus_one", f"{N}.PUser.posts", "posts")])
+
+
+B_IMPORTS = "from tests.testapp.models import Blog, Category, Comment, Post"
+
+
+# Issue 15 item 10: filter() on a prefetched generic relation bypasses the prefetch: it is not
+# an N+1 whose fix is the prefetch already there.
+@pytest.mark.usefixtures("blogs")
+def test_a_filter_on_a_prefetched_generic_relation_is_prefetch_bypassed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        'for post in Post.objects.prefetch_related("comments").order_by("pk"):\n'
+        '    found.append([c.text for c in post.comments.filter(text="first")])'
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, module(B_IMPORTS, body))
+    fixed(applied, [("prefetch_bypassed", f"{N}.Post.comments", "comments")])
+
+
+# The same filter() without the prefetch stays an N+1 (a prefetch of another list of posts
+# earlier does not make it a bypass: all() reads no cache it lacks).
+@pytest.mark.usefixtures("blogs")
+def test_all_on_a_generic_relation_after_another_prefetch_is_still_an_n_plus_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        'found.append(len(list(Post.objects.prefetch_related("comments")[:1])))\n'
+        'for post in Post.objects.order_by("pk"):\n'
+        "    found.append([c.text for c in post.comments.all()])"
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, module(B_IMPORTS, body))
+    fixed(applied, [("n_plus_one", f"{N}.Post.comments", "comments")])
+
+
+# Issue 15 item 10: a nested N+1 names the relation that repeats deepest and the full path,
+# whether the first hop was loaded lazily too or by select_related().
+@pytest.mark.usefixtures("blogs")
+@pytest.mark.parametrize(
+    "posts",
+    ['Post.objects.order_by("pk")', 'Post.objects.select_related("category").order_by("pk")'],
+    ids=["lazy-first-hop", "select-related-first-hop"],
+)
+def test_a_nested_n_plus_one_names_the_last_hop_and_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, posts: str
+) -> None:
+    body = f"for post in {posts}:\n    found.append(post.category.blog.name)"
+    applied = apply_fixes(tmp_path, monkeypatch, module(B_IMPORTS, body))
+    fixed(applied, [("n_plus_one", f"{N}.Category.blog", "category__blog")])
