@@ -29,11 +29,14 @@ from tests.testapp.models import (
     Blog,
     Category,
     Comment,
+    Entry,
+    Person,
     Pizza,
     Post,
     PPost,
     PProfile,
     PTag,
+    Profile,
     PUser,
     Restaurant,
     Topping,
@@ -84,6 +87,14 @@ def pizzas(db: None) -> None:
     amici.pizzas.set([pepperoni, hawaii, bacon])
 
 
+@pytest.fixture
+def people(db: None) -> None:
+    for i in range(3):
+        person = Person.objects.create(name=f"person {i}")
+        Profile.objects.create(person=person, bio=f"bio {i}")
+        Entry.objects.create(headline=f"entry {i}", body=f"body {i}")
+
+
 def reported(report: ormwatch.Report) -> list[tuple[str, str | None, str | None]]:
     """(kind, relation, path) of every warning, sorted."""
     return sorted(
@@ -95,6 +106,10 @@ def reported(report: ormwatch.Report) -> list[tuple[str, str | None, str | None]
 
 def fixed(applied: Applied, expected: list[tuple[str, str | None, str | None]]) -> None:
     """Reported as expected; the patch applied, nothing is left, no more queries, same result."""
+    import os
+    if os.environ.get("PEERDBG"):
+        for f in applied.before.report.findings:
+            print("\nFIX", f.origin, repr(f.fix), applied.patch)
     assert reported(applied.before.report) == expected, applied.before.report.findings
     assert applied.patch, "no fix was written"
     assert reported(applied.after.report) == [], (applied.patch, applied.after.report.findings)
@@ -670,3 +685,536 @@ def test_a_nested_n_plus_one_names_the_last_hop_and_the_path(
     body = f"for post in {posts}:\n    found.append(post.category.blog.name)"
     applied = apply_fixes(tmp_path, monkeypatch, module(B_IMPORTS, body))
     fixed(applied, [("n_plus_one", f"{N}.Category.blog", "category__blog")])
+
+
+# nplusone (tests/testapp/testapp/tests.py and views.py). Its models map onto ours: User ->
+# PUser, Occupation.user (one-to-one) -> PProfile.user, Address.user -> PPost.author (and
+# User.addresses -> PUser.posts), Pet.user -> PPost.author, Hobby.users -> PUser.followers,
+# User.hobbies -> PUser.following, Allergy.pets (no related name) -> PUser.blocked / puser_set.
+NPLUSONE_REPORTED = [
+    # nplusone tests.py::TestOneToOne::test_one_to_one (a lazy load per row: in a loop)
+    (
+        "nplusone-one-to-one",
+        "for profile in PProfile.objects.all():\n    found.append(profile.user.pk)",
+        [("n_plus_one", f"{N}.PProfile.user", "user")],
+    ),
+    # nplusone tests.py::TestOneToOne::test_one_to_one_reverse
+    (
+        "nplusone-one-to-one-reverse",
+        "for user in PUser.objects.all():\n    found.append(user.profile.pk)",
+        [("n_plus_one", f"{N}.PUser.profile", "profile")],
+    ),
+    # nplusone tests.py::TestManyToOne::test_many_to_one
+    (
+        "nplusone-many-to-one",
+        "for post in PPost.objects.all():\n    found.append(post.author.pk)",
+        [("n_plus_one", f"{N}.PPost.author", "author")],
+    ),
+    # nplusone tests.py::TestManyToOne::test_many_to_one_reverse
+    (
+        "nplusone-many-to-one-reverse",
+        "for user in PUser.objects.all():\n    found.append(str(user.posts.first()))",
+        [("n_plus_one", f"{N}.PUser.posts", "posts")],
+    ),
+    # nplusone tests.py::TestManyToMany::test_many_to_many
+    (
+        "nplusone-many-to-many",
+        "for user in PUser.objects.all():\n    found.append([u.pk for u in user.following.all()])",
+        [("n_plus_one", f"{N}.PUser.following", "following")],
+    ),
+    # nplusone tests.py::TestManyToMany::test_many_to_many_reverse
+    (
+        "nplusone-many-to-many-reverse",
+        "for user in PUser.objects.all():\n    found.append([u.pk for u in user.followers.all()])",
+        [("n_plus_one", f"{N}.PUser.followers", "followers")],
+    ),
+    # nplusone tests.py::TestIntegration::test_many_to_many_reverse_no_related_name
+    (
+        "nplusone-many-to-many-reverse-no-related-name",
+        "for user in PUser.objects.all():\n    found.append(str(user.puser_set.first()))",
+        [("n_plus_one", f"{N}.PUser.puser_set", "puser_set")],
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_one_to_one_unused (views.py
+    # prefetch_one_to_one_unused; over the list: an unused eager load is reported only when
+    # it loaded rows for two objects or more)
+    (
+        "nplusone-prefetch-one-to-one-unused",
+        'users = list(PUser.objects.all().prefetch_related("profile"))\n'
+        "found.append(users[0].username)",
+        [("unused_eager_load", f"{N}.PUser.profile", "profile")],
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_unused
+    (
+        "nplusone-prefetch-many-to-many-unused",
+        'users = list(PUser.objects.all().prefetch_related("following"))\n'
+        "found.append(users[0].username)",
+        [("unused_eager_load", f"{N}.PUser.following", "following")],
+    ),
+    # nplusone tests.py::TestIntegration::test_select_one_to_one_unused
+    (
+        "nplusone-select-one-to-one-unused",
+        'users = list(PUser.objects.all().select_related("profile"))\n'
+        "found.append(users[0].username)",
+        [("unused_eager_load", f"{N}.PUser.profile", "profile")],
+    ),
+    # nplusone tests.py::TestIntegration::test_select_many_to_one_unused
+    (
+        "nplusone-select-many-to-one-unused",
+        'posts = list(PPost.objects.all().select_related("author"))\n'
+        "found.append(posts[0].text)",
+        [("unused_eager_load", f"{N}.PPost.author", "author")],
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_nested_unused (nplusone logs Pet.user and
+    # User.occupation; one finding here: its fix removes the whole lookup)
+    (
+        "nplusone-prefetch-nested-unused",
+        'posts = list(PPost.objects.all().prefetch_related("author__profile"))\n'
+        "found.append(posts[0].text)",
+        [("unused_eager_load", f"{N}.PPost.author", "author")],
+    ),
+    # nplusone tests.py::TestIntegration::test_select_nested_unused (one finding, as above)
+    (
+        "nplusone-select-nested-unused",
+        'posts = list(PPost.objects.all().select_related("author__profile"))\n'
+        "found.append(posts[0].text)",
+        [("unused_eager_load", f"{N}.PPost.author", "author")],
+    ),
+]
+
+NPLUSONE_CLEAN = [
+    # nplusone tests.py::TestOneToOne::test_one_to_one_select
+    (
+        "nplusone-one-to-one-select",
+        'profile = PProfile.objects.select_related("user").first()\nfound.append(profile.user.pk)',
+    ),
+    # nplusone tests.py::TestOneToOne::test_one_to_one_prefetch
+    (
+        "nplusone-one-to-one-prefetch",
+        'profile = PProfile.objects.prefetch_related("user").first()\n'
+        "found.append(profile.user.pk)",
+    ),
+    # nplusone tests.py::TestManyToOne::test_many_to_one_select
+    (
+        "nplusone-many-to-one-select",
+        'posts = list(PPost.objects.select_related("author").all())\n'
+        "found.extend(p.author.pk for p in posts)",
+    ),
+    # nplusone tests.py::TestManyToOne::test_many_to_one_prefetch
+    (
+        "nplusone-many-to-one-prefetch",
+        'posts = list(PPost.objects.prefetch_related("author").all())\n'
+        "found.extend(p.author.pk for p in posts)",
+    ),
+    # nplusone tests.py::TestManyToMany::test_many_to_many_prefetch
+    (
+        "nplusone-many-to-many-prefetch",
+        'users = PUser.objects.all().prefetch_related("following")\n'
+        "found.extend(u.pk for user in users for u in user.following.all())",
+    ),
+    # nplusone tests.py::TestManyToMany::test_many_to_many_reverse_prefetch
+    (
+        "nplusone-many-to-many-reverse-prefetch",
+        'users = PUser.objects.all().prefetch_related("followers")\n'
+        "found.extend(u.pk for user in users for u in user.followers.all())",
+    ),
+    # nplusone tests.py::TestIntegration::test_one_to_one (views.py one_to_one: one lazy load
+    # of one row of a list; one query, no N+1 until it repeats; nplusone logs it)
+    (
+        "nplusone-one-lazy-load-of-a-list",
+        "profiles = list(PProfile.objects.all())\nfound.append(profiles[0].user.pk)",
+    ),
+    # nplusone tests.py::TestIntegration::test_one_to_one_first
+    (
+        "nplusone-one-to-one-first",
+        "profile = PProfile.objects.first()\nfound.append(profile.user.pk)",
+    ),
+    # nplusone tests.py::TestIntegration::test_one_to_many
+    (
+        "nplusone-one-to-many",
+        'users = PUser.objects.all().prefetch_related("posts")\n'
+        "found.append([p.text for p in users[0].posts.all()])",
+    ),
+    # nplusone tests.py::TestIntegration::test_many_to_many_get
+    (
+        "nplusone-many-to-many-get",
+        "user = PUser.objects.order_by('pk')[0]\n"
+        "user = PUser.objects.get(pk=user.pk)\n"
+        "found.append([u.pk for u in user.following.all()])",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_one_to_one
+    (
+        "nplusone-prefetch-one-to-one",
+        'users = PUser.objects.all().select_related("profile")\nfound.append(str(users[0].profile))',
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many
+    (
+        "nplusone-prefetch-many-to-many",
+        'users = list(PUser.objects.all().prefetch_related("following"))\n'
+        "found.extend([u.pk for u in user.following.all()] for user in users)",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_impossible
+    (
+        "nplusone-prefetch-many-to-many-impossible",
+        "user = PUser.objects.first()\n"
+        "users = list(PUser.objects.all())\n"
+        "found.append(len(users))\n"
+        "found.append([u.pk for u in user.following.all()])",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_impossible_one
+    (
+        "nplusone-prefetch-many-to-many-impossible-one",
+        "user = PUser.objects.get(pk=PUser.objects.order_by('pk')[0].pk)\n"
+        "users = list(PUser.objects.all())\n"
+        "found.append(len(users))\n"
+        "found.append([u.pk for u in user.following.all()])",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_render
+    (
+        "nplusone-prefetch-many-to-many-render",
+        "from django.template import Context, Template\n"
+        'users = PUser.objects.all().prefetch_related("following")\n'
+        "template = Template(\n"
+        '    "{% for user in users %}{% for f in user.following.all %}{{ f.id }} '
+        '{% endfor %}{% endfor %}"\n'
+        ")\n"
+        'found.append(template.render(Context({"users": users})))',
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_single
+    (
+        "nplusone-prefetch-many-to-many-single",
+        'users = PUser.objects.all().prefetch_related("followers")\n'
+        "found.append(users[0].followers.all()[0].pk)",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_many_to_many_no_related_name
+    (
+        "nplusone-prefetch-many-to-many-no-related-name",
+        'users = PUser.objects.all().prefetch_related("puser_set")\n'
+        "found.append(users[0].puser_set.all()[0].pk)",
+    ),
+    # nplusone tests.py::TestIntegration::test_select_one_to_one
+    (
+        "nplusone-select-one-to-one",
+        'users = PUser.objects.all().select_related("profile")\nfound.append(str(users[0].profile))',
+    ),
+    # nplusone tests.py::TestIntegration::test_select_many_to_one
+    (
+        "nplusone-select-many-to-one",
+        'posts = list(PPost.objects.all().select_related("author"))\n'
+        "found.append(posts[0].author.pk if posts else None)",
+    ),
+    # nplusone tests.py::TestIntegration::test_prefetch_nested
+    (
+        "nplusone-prefetch-nested",
+        'posts = list(PPost.objects.all().prefetch_related("author__profile"))\n'
+        "found.append(str(posts[0].author.profile))",
+    ),
+    # nplusone tests.py::TestIntegration::test_select_nested
+    (
+        "nplusone-select-nested",
+        'posts = list(PPost.objects.all().select_related("author__profile"))\n'
+        "found.append(str(posts[0].author.profile))",
+    ),
+    # nplusone tests.py::test_values
+    ("nplusone-values", 'found.extend(PUser.objects.values("id"))'),
+]
+
+
+@pytest.mark.usefixtures("social")
+@pytest.mark.parametrize(
+    ("body", "expected"), [c[1:] for c in NPLUSONE_REPORTED], ids=[c[0] for c in NPLUSONE_REPORTED]
+)
+def test_what_nplusone_reports_we_report_and_fix(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    expected: list[tuple[str, str | None, str | None]],
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, expected)
+
+
+@pytest.mark.usefixtures("social")
+@pytest.mark.parametrize("body", [c[1] for c in NPLUSONE_CLEAN], ids=[c[0] for c in NPLUSONE_CLEAN])
+def test_what_nplusone_does_not_report_we_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    assert reported(applied.before.report) == [], applied.before.report.findings
+    assert applied.patch == ""
+
+
+# nplusone tests.py::TestIntegration::test_prefetch_many_to_many_empty and
+# test_select_many_to_one_empty: nothing to load, nothing reported.
+@pytest.mark.parametrize(
+    "body",
+    [
+        'users = list(PUser.objects.all().prefetch_related("following"))\n'
+        "found.extend([u.pk for u in user.following.all()] for user in users)",
+        'posts = list(PPost.objects.all().select_related("author"))\n'
+        "found.append(posts[0].author.pk if posts else None)",
+    ],
+    ids=["prefetch-many-to-many-empty", "select-many-to-one-empty"],
+)
+def test_empty_lists_report_nothing(
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    assert reported(applied.before.report) == []
+
+
+# nplusone tests.py::TestIntegration::test_many_to_many_whitelist: a rule silences the model.
+@pytest.mark.usefixtures("social")
+def test_an_ignore_rule_silences_the_relation(settings: pytest.FixtureRequest) -> None:
+    settings.ORMWATCH = {"IGNORE": [{"relation": "testapp.PUser.*"}]}  # type: ignore[attr-defined]
+    with ormwatch.watch() as report:
+        for user in PUser.objects.all():
+            _ = list(user.following.all())
+    assert reported(report) == []
+
+
+# django-seal (tests/test_query.py) raises on any lazy load of a sealed instance; we report the
+# same access once it repeats over the rows of a list. SeaLion/Location/SeaGull map onto
+# Post/Category/Blog, Pizza/Topping/Restaurant, Person/Profile and Comment (generic).
+OTHER_IMPORTS = (
+    "from django.db.models import Prefetch\n\n"
+    "from tests.testapp.models import (\n"
+    "    Blog, Category, Comment, Entry, Person, Pizza, Post, Profile, Restaurant, Topping,\n"
+    ")"
+)
+SEAL_REPORTED = [
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_foreign_key
+    (
+        "seal-foreign-key",
+        'for post in Post.objects.order_by("pk"):\n    found.append(post.category.name)',
+        [("n_plus_one", f"{N}.Post.category", "category")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_foreign_key
+    (
+        "seal-select-related-foreign-key",
+        'for post in Post.objects.select_related("category").order_by("pk"):\n'
+        "    found.append(post.category.blog.name)",
+        [("n_plus_one", f"{N}.Category.blog", "category__blog")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_deferred_field
+    (
+        "seal-deferred-field",
+        'for entry in Entry.objects.defer("body").order_by("pk"):\n    found.append(entry.body)',
+        [("n_plus_one", f"{N}.Entry.body", "body")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_deferred_field
+    (
+        "seal-select-related-deferred-field",
+        'posts = Post.objects.select_related("category__blog").only("category__blog__id")\n'
+        'for post in posts.order_by("pk"):\n'
+        "    found.append(post.category.blog.name)",
+        [("n_plus_one", f"{N}.Blog.name", "category__blog__name")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_one_to_one
+    (
+        "seal-one-to-one",
+        'for profile in Profile.objects.order_by("pk"):\n    found.append(profile.person.name)',
+        [("n_plus_one", f"{N}.Profile.person", "person")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_many_to_many
+    (
+        "seal-many-to-many",
+        'for pizza in Pizza.objects.order_by("pk"):\n'
+        "    found.append(sorted(t.name for t in pizza.toppings.all()))",
+        [("n_plus_one", f"{N}.Pizza.toppings", "toppings")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_string_prefetched_many_to_many
+    (
+        "seal-string-prefetched-many-to-many",
+        'for restaurant in Restaurant.objects.prefetch_related("pizzas").order_by("pk"):\n'
+        "    for pizza in restaurant.pizzas.all():\n"
+        "        found.append(sorted(t.name for t in pizza.toppings.all()))",
+        [("n_plus_one", f"{N}.Pizza.toppings", "pizzas__toppings")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_prefetch_queryset_prefetched_many_to_many
+    (
+        "seal-prefetch-queryset-prefetched-many-to-many",
+        "restaurants = Restaurant.objects.prefetch_related(\n"
+        '    Prefetch("pizzas", Pizza.objects.order_by("name"))\n'
+        ').order_by("pk")\n'
+        "for restaurant in restaurants:\n"
+        "    for pizza in restaurant.pizzas.all():\n"
+        "        found.append(sorted(t.name for t in pizza.toppings.all()))",
+        # the fix goes into the Prefetch's own queryset, of Pizza
+        [("n_plus_one", f"{N}.Pizza.toppings", "toppings")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_generic_foreign_key
+    (
+        "seal-generic-foreign-key",
+        'for comment in Comment.objects.order_by("pk"):\n'
+        "    found.append(comment.content_object.title)",
+        [("n_plus_one", f"{N}.Comment.content_object", "content_object")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_reverse_foreign_key
+    (
+        "seal-reverse-foreign-key",
+        'for blog in Blog.objects.order_by("pk"):\n'
+        "    found.append(sorted(c.name for c in blog.category.all()))",
+        [("n_plus_one", f"{N}.Blog.category", "category")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_reverse_many_to_many
+    (
+        "seal-reverse-many-to-many",
+        'for topping in Topping.objects.order_by("pk"):\n'
+        "    found.append(sorted(p.name for p in topping.pizza_set.all()))",
+        [("n_plus_one", f"{N}.Topping.pizza_set", "pizza_set")],
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_generic_relation
+    (
+        "seal-generic-relation",
+        'for post in Post.objects.order_by("pk"):\n'
+        "    found.append(sorted(c.text for c in post.comments.all()))",
+        [("n_plus_one", f"{N}.Post.comments", "comments")],
+    ),
+]
+
+SEAL_CLEAN = [
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_foreign_key
+    # (its last, clean, step)
+    (
+        "seal-select-related-nested",
+        'for post in Post.objects.select_related("category__blog").order_by("pk"):\n'
+        "    found.append(post.category.blog.name)",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_not_sealed_foreign_key
+    ("seal-not-sealed-foreign-key", "post = Post.objects.first()\nfound.append(post.category.name)"),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_one_to_one
+    (
+        "seal-select-related-one-to-one",
+        'for profile in Profile.objects.select_related("person").order_by("pk"):\n'
+        "    found.append(profile.person.name)",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_reverse_one_to_one
+    (
+        "seal-select-related-reverse-one-to-one",
+        'for person in Person.objects.select_related("profile").order_by("pk"):\n'
+        "    found.append(person.profile.bio)",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_string_prefetched_nested_many_to_many
+    (
+        "seal-string-prefetched-nested-many-to-many",
+        'restaurants = Restaurant.objects.prefetch_related("pizzas__toppings").order_by("pk")\n'
+        "for restaurant in restaurants:\n"
+        "    for pizza in restaurant.pizzas.all():\n"
+        "        found.append(sorted(t.name for t in pizza.toppings.all()))",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_prefetch_related_generic_foreign_key
+    (
+        "seal-prefetch-related-generic-foreign-key",
+        'for comment in Comment.objects.prefetch_related("content_object").order_by("pk"):\n'
+        "    found.append(comment.content_object.title)",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_prefetched_reverse_foreign_key
+    (
+        "seal-prefetched-reverse-foreign-key",
+        'for blog in Blog.objects.prefetch_related("category").order_by("pk"):\n'
+        "    found.append(sorted(c.name for c in blog.category.all()))",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_prefetched_reverse_many_to_many
+    (
+        "seal-prefetched-reverse-many-to-many",
+        'for topping in Topping.objects.prefetch_related("pizza_set").order_by("pk"):\n'
+        "    found.append(sorted(p.name for p in topping.pizza_set.all()))",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_prefetched_generic_relation
+    (
+        "seal-prefetched-generic-relation",
+        'for post in Post.objects.prefetch_related("comments").order_by("pk"):\n'
+        "    found.append(sorted(c.text for c in post.comments.all()))",
+    ),
+    # django-seal test_query.py::SealableQuerySetTests::test_sealed_many_to_many_queryset
+    (
+        "seal-many-to-many-queryset",
+        "pizza = Pizza.objects.order_by('pk').first()\n"
+        "topping = pizza.toppings.order_by('pk').first()\n"
+        "found.append(pizza.toppings.get(pk=topping.pk).name)",
+    ),
+]
+
+
+# django-query-profiler (tests/integration/test_query_signature_analyze.py): Pizza, Topping and
+# Restaurant are its models (is_spicy -> spicy).
+PROFILER_REPORTED = [
+    # django-query-profiler test_query_signature_analyze.py::test_missing_prefetch
+    (
+        "profiler-missing-prefetch",
+        "for pizza in Pizza.objects.all():\n"
+        "    found.append((pizza.name, sorted(t.name for t in pizza.toppings.all())))",
+        [("n_plus_one", f"{N}.Pizza.toppings", "toppings")],
+    ),
+    # django-query-profiler test_query_signature_analyze.py::test_spicy_toppings_python_filtering
+    # (step 1: MISSING_PREFETCH_RELATED)
+    (
+        "profiler-python-filtering-missing-prefetch",
+        "for pizza in Pizza.objects.all():\n"
+        "    found.append(sorted(t.name for t in pizza.toppings.all() if t.spicy))",
+        [("n_plus_one", f"{N}.Pizza.toppings", "toppings")],
+    ),
+    # django-query-profiler test_query_signature_analyze.py::test_spicy_toppings_db_filtering
+    # (step 2: FILTER on a prefetched relation)
+    (
+        "profiler-db-filtering-prefetched",
+        'for pizza in Pizza.objects.prefetch_related("toppings").all():\n'
+        "    found.append(sorted(t.name for t in pizza.toppings.filter(spicy=True)))",
+        [("prefetch_bypassed", f"{N}.Pizza.toppings", "toppings")],
+    ),
+    # django-query-profiler test_query_signature_analyze.py::test_missing_select_related (steps 2
+    # and 3: the restaurants prefetched, best_pizza and its toppings loaded per restaurant)
+    (
+        "profiler-missing-select-related",
+        "pizza = Pizza.objects.prefetch_related('restaurants').get(name='Pepperoni')\n"
+        "best = [restaurant.best_pizza for restaurant in pizza.restaurants.all()]\n"
+        "found.extend(sorted(t.name for t in p.toppings.all()) for p in best)",
+        [("n_plus_one", f"{N}.Pizza.toppings", "restaurants__best_pizza__toppings")],
+    ),
+]
+
+PROFILER_CLEAN = [
+    # django-query-profiler test_query_signature_analyze.py::test_after_applying_prefetch
+    (
+        "profiler-after-applying-prefetch",
+        'for pizza in Pizza.objects.prefetch_related("toppings").all():\n'
+        "    found.append((pizza.name, sorted(t.name for t in pizza.toppings.all())))",
+    ),
+    # django-query-profiler test_query_signature_analyze.py::test_spicy_toppings_python_filtering
+    # (step 2: PREFETCHED_RELATED)
+    (
+        "profiler-python-filtering-prefetched",
+        'for pizza in Pizza.objects.prefetch_related("toppings").all():\n'
+        "    found.append(sorted(t.name for t in pizza.toppings.all() if t.spicy))",
+    ),
+]
+
+
+@pytest.mark.usefixtures("blogs", "pizzas", "people")
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [c[1:] for c in SEAL_REPORTED + PROFILER_REPORTED],
+    ids=[c[0] for c in SEAL_REPORTED + PROFILER_REPORTED],
+)
+def test_what_seal_and_the_profiler_report_we_report_and_fix(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    expected: list[tuple[str, str | None, str | None]],
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(OTHER_IMPORTS, body))
+    fixed(applied, expected)
+
+
+@pytest.mark.usefixtures("blogs", "pizzas", "people")
+@pytest.mark.parametrize(
+    "body",
+    [c[1] for c in SEAL_CLEAN + PROFILER_CLEAN],
+    ids=[c[0] for c in SEAL_CLEAN + PROFILER_CLEAN],
+)
+def test_what_seal_and_the_profiler_allow_we_do_not_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(OTHER_IMPORTS, body))
+    assert reported(applied.before.report) == [], applied.before.report.findings
+    assert applied.patch == ""

@@ -99,6 +99,10 @@ def _finding(
     loader = analysis.loader(first)
     # Instances a select_related() produced: the fix extends the loader's path.
     joined = analysis.loader_path(first)
+    declared = analysis.prefetch_origin(loader) if first.orm.kind != "deferred_load" else None
+    if declared is not None:
+        # Instances a prefetch_related() level produced: extend the lookup where it was declared.
+        loader, joined = declared
     prefix = joined if first.orm.kind != "deferred_load" else ""
     root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
     name = root_model.rsplit(".", 1)[-1]
