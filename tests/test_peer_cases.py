@@ -710,12 +710,6 @@ NPLUSONE_REPORTED = [
         "for post in PPost.objects.all():\n    found.append(post.author.pk)",
         [("n_plus_one", f"{N}.PPost.author", "author")],
     ),
-    # nplusone tests.py::TestManyToOne::test_many_to_one_reverse
-    (
-        "nplusone-many-to-one-reverse",
-        "for user in PUser.objects.all():\n    found.append(str(user.posts.first()))",
-        [("n_plus_one", f"{N}.PUser.posts", "posts")],
-    ),
     # nplusone tests.py::TestManyToMany::test_many_to_many
     (
         "nplusone-many-to-many",
@@ -727,12 +721,6 @@ NPLUSONE_REPORTED = [
         "nplusone-many-to-many-reverse",
         "for user in PUser.objects.all():\n    found.append([u.pk for u in user.followers.all()])",
         [("n_plus_one", f"{N}.PUser.followers", "followers")],
-    ),
-    # nplusone tests.py::TestIntegration::test_many_to_many_reverse_no_related_name
-    (
-        "nplusone-many-to-many-reverse-no-related-name",
-        "for user in PUser.objects.all():\n    found.append(str(user.puser_set.first()))",
-        [("n_plus_one", f"{N}.PUser.puser_set", "puser_set")],
     ),
     # nplusone tests.py::TestIntegration::test_prefetch_one_to_one_unused (views.py
     # prefetch_one_to_one_unused; over the list: an unused eager load is reported only when
@@ -1218,3 +1206,67 @@ def test_what_seal_and_the_profiler_allow_we_do_not_report(
     applied = apply_fixes(tmp_path, monkeypatch, module(OTHER_IMPORTS, body))
     assert reported(applied.before.report) == [], applied.before.report.findings
     assert applied.patch == ""
+
+
+# A related-manager call a prefetch does not serve (first() on an unordered model, filter()):
+# reported, with no code fix (prefetch_related() would add a query and leave the loop as it was).
+NO_CODE_FIX = [
+    # nplusone tests.py::TestManyToOne::test_many_to_one_reverse
+    (
+        "nplusone-many-to-one-reverse",
+        P_IMPORTS,
+        "for user in PUser.objects.all():\n    found.append(str(user.posts.first()))",
+        ("n_plus_one", f"{N}.PUser.posts", "posts"),
+        "first()",
+    ),
+    # nplusone tests.py::TestIntegration::test_many_to_many_reverse_no_related_name
+    (
+        "nplusone-many-to-many-reverse-no-related-name",
+        P_IMPORTS,
+        "for user in PUser.objects.all():\n    found.append(str(user.puser_set.first()))",
+        ("n_plus_one", f"{N}.PUser.puser_set", "puser_set"),
+        "first()",
+    ),
+    # django-query-profiler test_query_signature_analyze.py::test_spicy_toppings_db_filtering
+    # (step 1: FILTER, "no amount of prefetching would help")
+    (
+        "profiler-db-filtering",
+        OTHER_IMPORTS,
+        "for pizza in Pizza.objects.all():\n"
+        "    found.append(sorted(t.name for t in pizza.toppings.filter(spicy=True)))",
+        ("n_plus_one", f"{N}.Pizza.toppings", "toppings"),
+        "filter()",
+    ),
+]
+
+
+@pytest.mark.usefixtures("social", "pizzas")
+@pytest.mark.parametrize(
+    ("imports", "body", "expected", "method"),
+    [c[1:] for c in NO_CODE_FIX],
+    ids=[c[0] for c in NO_CODE_FIX],
+)
+def test_an_n_plus_one_a_prefetch_would_not_serve_gets_words_not_code(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    imports: str,
+    body: str,
+    expected: tuple[str, str, str],
+    method: str,
+) -> None:
+    applied = apply_fixes(tmp_path, monkeypatch, module(imports, body))
+    assert reported(applied.before.report) == [expected]
+    (finding,) = applied.before.report.findings
+    assert (finding.fix, finding.edits, applied.patch) == (None, (), "")
+    assert f"a prefetch would not help: {method} on a related manager" in finding.message
+
+
+# A first() a prefetch does serve: the related model is ordered, so first() reads the cache.
+@pytest.mark.usefixtures("social")
+def test_first_on_an_ordered_related_model_is_fixed_by_the_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "for user in PUser.objects.all():\n    found.append(str(user.followers.first()))"
+    monkeypatch.setattr(PUser._meta, "ordering", ["username"])
+    applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
+    fixed(applied, [("n_plus_one", f"{N}.PUser.followers", "followers")])

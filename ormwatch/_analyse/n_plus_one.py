@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _gets, _loop
+from ormwatch._analyse import _chained, _gets, _loop, _served
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
@@ -149,6 +149,16 @@ def _finding(
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
+        uncached = next(filter(None, (_served.uncached_call(groups[k][0]) for k in family)), None)
+        if uncached is not None:
+            # pizza.toppings.filter(...) per pizza: a prefetch would run beside the same loop.
+            fix, edit, saved = None, None, 0
+            how = (
+                f"a prefetch would not help: {uncached}() on a related manager queries even "
+                f'when the relation is prefetched (only all() reads the cache); prefetch "{path}" '
+                f"and do the {uncached}() in Python over all(), or give a Prefetch() a queryset "
+                f"that does it and a to_attr, and read that attribute in the loop"
+            )
     if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load" and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
