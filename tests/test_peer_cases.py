@@ -21,7 +21,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.db.models import prefetch_related_objects
 
 import ormwatch
 from tests.fix_support import Applied, apply_fixes
@@ -35,8 +34,8 @@ from tests.testapp.models import (
     Post,
     PPost,
     PProfile,
-    PTag,
     Profile,
+    PTag,
     PUser,
     Restaurant,
     Topping,
@@ -106,10 +105,6 @@ def reported(report: ormwatch.Report) -> list[tuple[str, str | None, str | None]
 
 def fixed(applied: Applied, expected: list[tuple[str, str | None, str | None]]) -> None:
     """Reported as expected; the patch applied, nothing is left, no more queries, same result."""
-    import os
-    if os.environ.get("PEERDBG"):
-        for f in applied.before.report.findings:
-            print("\nFIX", f.origin, repr(f.fix), applied.patch)
     assert reported(applied.before.report) == expected, applied.before.report.findings
     assert applied.patch, "no fix was written"
     assert reported(applied.after.report) == [], (applied.patch, applied.after.report.findings)
@@ -332,7 +327,9 @@ REPORTED = [
 
 
 @pytest.mark.usefixtures("social")
-@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in REPORTED], ids=[c[0] for c in REPORTED])
+@pytest.mark.parametrize(
+    ("body", "expected"), [c[1:] for c in REPORTED], ids=[c[0] for c in REPORTED]
+)
 def test_what_the_peer_reports_we_report_and_fix(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -619,10 +616,7 @@ def test_an_ignored_eager_load_names_its_relation_and_path(
 def test_len_of_one_objects_related_rows_is_a_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    body = (
-        "user = PUser.objects.order_by('pk').first()\n"
-        "found.append(len(user.posts.all()))"
-    )
+    body = "user = PUser.objects.order_by('pk').first()\nfound.append(len(user.posts.all()))"
     applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
     fixed(applied, [("full_fetch_for_count", f"{N}.PUser.posts", "posts")])
     assert "found.append(user.posts.all().count())" in applied.source
@@ -748,8 +742,7 @@ NPLUSONE_REPORTED = [
     # nplusone tests.py::TestIntegration::test_select_many_to_one_unused
     (
         "nplusone-select-many-to-one-unused",
-        'posts = list(PPost.objects.all().select_related("author"))\n'
-        "found.append(posts[0].text)",
+        'posts = list(PPost.objects.all().select_related("author"))\nfound.append(posts[0].text)',
         [("unused_eager_load", f"{N}.PPost.author", "author")],
     ),
     # nplusone tests.py::TestIntegration::test_prefetch_nested_unused (nplusone logs Pet.user and
@@ -1069,7 +1062,10 @@ SEAL_CLEAN = [
         "    found.append(post.category.blog.name)",
     ),
     # django-seal test_query.py::SealableQuerySetTests::test_not_sealed_foreign_key
-    ("seal-not-sealed-foreign-key", "post = Post.objects.first()\nfound.append(post.category.name)"),
+    (
+        "seal-not-sealed-foreign-key",
+        "post = Post.objects.first()\nfound.append(post.category.name)",
+    ),
     # django-seal test_query.py::SealableQuerySetTests::test_sealed_select_related_one_to_one
     (
         "seal-select-related-one-to-one",

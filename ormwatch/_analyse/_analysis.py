@@ -90,8 +90,10 @@ class Analysis:
             if query.index >= loader.index:
                 break
             orm = query.orm
-            if query.segment == loader.segment and orm.kind == "query" and any(
-                p == lookup or p.startswith(lookup + "__") for p in orm.prefetch_related
+            if (
+                query.segment == loader.segment
+                and orm.kind == "query"
+                and any(p == lookup or p.startswith(lookup + "__") for p in orm.prefetch_related)
             ):
                 found = query
         if found is None or any(

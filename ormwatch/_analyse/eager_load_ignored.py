@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from ormwatch._analyse._analysis import Analysis, code_site
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose, _source
-from ormwatch._kinds import Kind
 from ormwatch._introspect import _relations
-from ormwatch._query import CallSite, Query, Relation
+from ormwatch._kinds import Kind
+from ormwatch._query import CallSite, Query
 
 _VALUES = ("values", "values_list")
 
@@ -109,7 +109,7 @@ def _finding(
         call_site=query.call_site,
         origin=origin,
         fix=fix,
-        relation=_relation(query.orm.model, path),
+        relation=_relations.hop(_compose.model_class(query.orm.model), path) if path else None,
         path=path,
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
@@ -125,16 +125,3 @@ def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> Cal
     if line == site.line:
         return site
     return _compose.builder_line(site, name) or site
-
-
-def _relation(label: str | None, path: str | None) -> Relation | None:
-    """The last hop of ``path`` from ``label``'s model (``Category.blog`` for ``category__blog``)."""
-    model = _compose.model_class(label)
-    field = owner = None
-    for name in (path or "").split("__") if path else ():
-        field = _relations.find(model, name) if model is not None else None
-        if field is None or not getattr(field, "is_relation", False):
-            return None
-        owner, related = model, field.related_model
-        model = related if isinstance(related, type) else None
-    return _relations.relation(owner, field) if field is not None else None

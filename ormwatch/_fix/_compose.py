@@ -195,7 +195,7 @@ def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> C
         return None  # a view as the call site: the lines above are another definition
     followed = _variables.builder(origin, anchor)
     if followed is not None:  # the loop's variable was assigned in this function
-        return followed or None
+        return followed if isinstance(followed, CallSite) else None
     for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
         text = linecache.getline(origin.path, line)
         stripped = text.strip()

@@ -16,7 +16,7 @@ from ormwatch._query import CallSite
 _MAX_HOPS = 5  # qs = base; base = Post.objects...: a short chain of names at most
 
 
-def builder(site: CallSite, anchor: str) -> CallSite | None | bool:
+def builder(site: CallSite, anchor: str) -> CallSite | bool | None:
     """The line whose statement builds the queryset ``site`` iterates, by its variable.
 
     Returns the assignment's site when it writes ``anchor`` (``Post.objects``),

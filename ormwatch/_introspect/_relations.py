@@ -60,6 +60,19 @@ def find(model: type, name: str) -> Any:
     return _by_name[key]
 
 
+def hop(model: Any, path: str, level: int = -1) -> Relation | None:
+    """The relation at ``level`` of lookup ``path`` from ``model`` (0: the first; -1: the last)."""
+    names = path.split("__")
+    field = owner = None
+    for name in names[: level + 1] if level >= 0 else names:
+        field = find(model, name) if isinstance(model, type) else None
+        if field is None or not getattr(field, "is_relation", False):
+            return None
+        owner, related = model, field.related_model
+        model = related if isinstance(related, type) else None
+    return relation(owner, field) if field is not None else None
+
+
 def prefetch_cache_name(field: Any) -> str:
     """The key Django uses in ``instance._prefetched_objects_cache``."""
     if field.many_to_many and field.auto_created and not field.concrete:
