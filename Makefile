@@ -14,8 +14,9 @@ PYTEST_ARGS ?=
 # tests/test_makefile.py checks that they match.
 TEST_TOOLS := 'build>=1.2' 'hypothesis>=6' 'playwright>=1.40' 'pytest-xdist>=3.5' \
               'opentelemetry-api>=1.20' 'opentelemetry-sdk>=1.20' 'gunicorn>=25.1' \
-              'uvicorn>=0.30' 'ipython>=8'
-LINT_TOOLS := 'ruff>=0.8' 'mypy>=1.13' 'django-stubs>=5.1'
+              'uvicorn>=0.30' 'ipython>=8' 'pytest-cov>=5'
+# Exact versions, as in the `lint` group and .pre-commit-config.yaml.
+LINT_TOOLS := 'ruff==0.17.6' 'mypy==2.4.1' 'django-stubs==6.1.2'
 DIST_TOOLS := 'build>=1.2' 'twine>=5'
 NOX        := 'nox>=2025.2.9'
 
@@ -23,7 +24,7 @@ NOX        := 'nox>=2025.2.9'
 # The package stamp depends on pyproject.toml: editing it re-installs.
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv test test-postgres test-mariadb lint demo dist bench matrix clean
+.PHONY: venv test test-fast test-postgres test-mariadb test-django-suite lint demo dist bench matrix clean
 
 venv: $(STAMP)-dev
 
@@ -61,9 +62,14 @@ $(STAMP)-nox: $(STAMP)-dev
 	$(BIN)/python -m pip install $(NOX)
 	touch $@
 
-# The whole suite on SQLite (in memory): no database service needed.
+# The whole suite on SQLite (in memory): no database service needed. Measures
+# the coverage of ormwatch/ and fails under the floor in pyproject.toml.
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+# The suite without the slow tests (load, browsers, packaging): for iterating.
+test-fast: venv
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # PostgreSQL on 127.0.0.1:5432, user postgres (see tests/settings.py for the
 # ORMWATCH_TEST_DB_* variables that change host, port, user and password).
@@ -74,6 +80,25 @@ test-postgres: $(STAMP)-postgres
 test-mariadb: $(STAMP)-mariadb
 	ORMWATCH_TEST_DB=mariadb $(BIN)/pytest $(PYTEST_ARGS)
 
+# Django's own tests (from the installed Django's sdist, cached in
+# .cache/django-suite/) run plain and under ormwatch, compared test by test:
+# scripts/django_suite.py, docs/reliability.md. DJANGO_SUITE_LABELS picks the
+# test apps; ORMWATCH_TEST_DB=postgres|mariadb the database (its driver too).
+# Of tests/requirements/, the chosen labels need only the database driver
+# (and psycopg's pool, for backends.postgresql); the optional ones they look
+# for (Pillow, black) only change what a few tests do, the same in both runs.
+SUITE_STAMP := $(STAMP)-$(if $(filter postgres mariadb,$(ORMWATCH_TEST_DB)),django-suite-$(ORMWATCH_TEST_DB),dev)
+
+$(STAMP)-django-suite-postgres: $(STAMP)-postgres
+	$(BIN)/python -m pip install 'psycopg-pool>=3.2'
+	touch $@
+
+$(STAMP)-django-suite-mariadb: $(STAMP)-mariadb
+	touch $@
+
+test-django-suite: $(SUITE_STAMP)
+	$(BIN)/python scripts/django_suite.py
+
 lint: $(STAMP)-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -82,7 +107,7 @@ lint: $(STAMP)-lint
 # The example project on http://127.0.0.1:8000/ with django-debug-toolbar.
 demo: $(STAMP)-demo
 	$(BIN)/python example_project/manage.py migrate --noinput
-	$(BIN)/python example_project/manage.py seed
+	$(BIN)/python example_project/manage.py demo_data
 	$(BIN)/python example_project/manage.py runserver 127.0.0.1:8000
 
 # The sdist and the wheel in dist/, checked by twine (what PyPI would render).
@@ -113,6 +138,6 @@ matrix: $(STAMP)-nox
 	$(BIN)/nox
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .nox dist build .pytest_cache .mypy_cache .ruff_cache .cache
 	rm -f example_project/db.sqlite3
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -128,7 +128,10 @@ def test_the_index_has_no_findings(client: Client) -> None:
 
 
 def test_every_finding_kind_has_a_page() -> None:
-    assert {kind for p in PITFALLS for kind in p.kinds} == {k.value for k in ormwatch.Kind}
+    from ormwatch._analyse import _registry
+
+    kinds = {spec.name for spec in _registry.all_kinds()}
+    assert {kind for p in PITFALLS for kind in p.kinds} == kinds
 
 
 def test_slugs_are_unique() -> None:
@@ -151,9 +154,9 @@ def test_the_write_pages_leave_the_database_as_it_was(client: Client) -> None:
     assert not Notification.objects.exists()
 
 
-def test_seeding_again_creates_nothing() -> None:
+def test_loading_the_demo_data_again_creates_nothing() -> None:
     out = StringIO()
-    call_command("seed", stdout=out)
+    call_command("demo_data", stdout=out)
     assert "(0 rows created now)" in out.getvalue()
 
 

@@ -1,80 +1,90 @@
-"""The ``ORMWATCH`` setting, merged over the defaults and rebuilt whenever it changes."""
+"""The ``ORMWATCH`` setting: every key declared once, merged over its default, rebuilt on change.
+
+Each field of ``Settings`` is one setting: its key (the field name in capitals
+unless given), default, type (the annotation, reached through ``convert``),
+validation (``valid``, and ``instead``: what the system check tells the user
+to write) and a one-line doc. The system checks (``_checks``) and the test of
+docs/settings.md read ``TABLE``; adding a setting is adding one field.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-DEFAULTS: dict[str, Any] = {
-    # Record requests (middleware, panel)? None follows settings.DEBUG.
-    "ENABLED": None,
-    # Fail the request with OrmWatchError on findings: False, True, or a list of kinds.
-    "RAISE": False,
-    # Also emit each finding as an OrmWatchWarning, for Python's warnings filters.
-    "WARNINGS": False,
-    # Queries kept in full per report; beyond it they are only counted.
-    "MAX_QUERIES": 10_000,
-    # User frames kept per query after the call site (the "trimmed stack").
-    "STACK_DEPTH": 8,
-    # Characters kept of one string parameter, and items of one list of them.
-    "MAX_PARAM_LENGTH": 200,
-    "MAX_PARAMS": 50,
-    # Keep query parameters at all? False stores none (the SQL only).
-    "RECORD_PARAMS": True,
-    # Parameters of columns whose names contain one of these, and every
-    # parameter of statements naming one of these tables, are stored as ***.
-    "SECRET_COLUMNS": ["password", "passwd", "secret", "token", "key", "credential", "salt"],
-    "SECRET_TABLES": ["auth_user", "django_session", "authtoken_token"],
-    # Path prefixes that count as library code, and ones that count as user
-    # code even inside site-packages (your own installed packages).
-    "LIBRARY_PATHS": [],
-    "USER_PATHS": [],
-    # How many repeats make an N+1, a repeated write, a duplicate.
-    "N_PLUS_ONE_THRESHOLD": 2,
-    "REPEATED_WRITE_THRESHOLD": 2,
-    "DUPLICATE_THRESHOLD": 2,
-    "SLOW_QUERY_MS": 100.0,
-    # Report repeated writes in test modules too (set-up loops write rows one by one on purpose).
-    "REPORT_WRITES_IN_TESTS": False,
-    # Rules silencing findings: dicts with any of kind, relation, path, fingerprint.
-    "IGNORE": [],
-    # Turns paths into editor links, e.g. "vscode://file/{path}:{line}".
-    "EDITOR_URL": None,
-    # Queries the toolbar panel stores in full per request; the rest are counted.
-    "PANEL_MAX_QUERIES": 2000,
-    # Fraction of requests the middleware records (0 to 1), for staging fleets.
-    "SAMPLE_RATE": 1.0,
-    # Path prefixes the middleware never records or logs; None: the toolbar's URLs.
-    "EXCLUDE_PATHS": None,
-}
+__all__ = ["TABLE", "Setting", "Settings", "get", "raw"]
 
 
 @dataclass(frozen=True)
-class Settings:
-    enabled: bool
-    raise_kinds: frozenset[str] | None  # None: raise mode off; empty: every kind
-    warnings: bool
-    max_queries: int
-    stack_depth: int
-    max_param_length: int
-    max_params: int
-    record_params: bool
-    secret_columns: tuple[str, ...]
-    secret_tables: tuple[str, ...]
-    library_paths: tuple[str, ...]
-    user_paths: tuple[str, ...]
-    n_plus_one_threshold: int
-    repeated_write_threshold: int
-    duplicate_threshold: int
-    slow_query_ms: float
-    report_writes_in_tests: bool
-    ignore: tuple[dict[str, Any], ...]
-    editor_url: str | None
-    panel_max_queries: int
-    sample_rate: float
-    exclude_paths: tuple[str, ...] | None  # None: django-debug-toolbar's URL prefix
+class Setting:
+    """One key of ``ORMWATCH``."""
+
+    key: str
+    default: Any
+    doc: str
+    valid: Callable[[Any], bool]
+    instead: str
+    convert: Callable[[Any], Any]
 
 
+def _setting(
+    default: Any,
+    doc: str,
+    valid: Callable[[Any], bool],
+    instead: str,
+    convert: Callable[[Any], Any],
+    key: str = "",
+) -> Any:
+    return field(metadata={"setting": Setting(key, default, doc, valid, instead, convert)})
+
+
+# Validation: what a value must be for the system checks (E002).
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _non_negative_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def _fraction(value: Any) -> bool:
+    return _number(value) and value <= 1
+
+
+def str_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
+def _optional_bool(value: Any) -> bool:
+    return value is None or isinstance(value, bool)
+
+
+def _editor_url(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and "{path}" in value and "{line}" in value)
+
+
+def _raise(value: Any) -> bool:
+    return isinstance(value, bool) or str_list(value)
+
+
+def _paths(value: Any) -> bool:
+    return value is None or (str_list(value) and all(v.startswith("/") for v in value))
+
+
+def _list(value: Any) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+# Conversion: the value a Settings field holds.
 def _enabled(value: Any) -> bool:
     if value is None:
         from django.conf import settings
@@ -83,13 +93,151 @@ def _enabled(value: Any) -> bool:
     return bool(value)
 
 
+def _raise_kinds(value: Any) -> frozenset[str] | None:
+    if not value:
+        return None
+    return frozenset() if value is True else frozenset(str(k) for k in value)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
+
+
+def _optional_strings(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else _strings(value)
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def _rules(value: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(dict(rule) for rule in value)
+
+
+_REPEATS = "a whole number of repeats of at least 1, e.g. 2"
+
+
+# One setting per field: default, one-line doc, validation, what to write
+# instead, conversion. Kept as a table, one field to a few lines.
+# fmt: off
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool = _setting(
+        None, "Record requests (middleware, panel)? None follows settings.DEBUG.",
+        _optional_bool, "True, False, or None to follow DEBUG", _enabled,
+    )
+    raise_kinds: frozenset[str] | None = _setting(
+        False, "Fail the request with OrmWatchError on findings: False, True, or a list of kinds.",
+        _raise, 'True, False, or a list of kinds such as ["n_plus_one"]', _raise_kinds,
+        key="RAISE",
+    )  # None: raise mode off; empty: every kind
+    warnings: bool = _setting(
+        False, "Also emit each finding as an OrmWatchWarning, for Python's warnings filters.",
+        _bool, "True or False", bool,
+    )
+    max_queries: int = _setting(
+        10_000, "Queries kept in full per report; beyond it they are only counted.",
+        _positive_int, "a positive whole number, e.g. 10000", int,
+    )
+    stack_depth: int = _setting(
+        8, 'User frames kept per query after the call site (the "trimmed stack").',
+        _non_negative_int, "a whole number of frames, e.g. 8", int,
+    )
+    max_param_length: int = _setting(
+        200, "Characters kept of one string parameter.",
+        _positive_int, "a positive whole number of characters, e.g. 200", int,
+    )
+    max_params: int = _setting(
+        50, "Items kept of one list of parameters.",
+        _positive_int, "a positive whole number, e.g. 50", int,
+    )
+    record_params: bool = _setting(
+        True, "Keep query parameters at all? False stores none (the SQL only).",
+        _bool, "True or False", bool,
+    )
+    secret_columns: tuple[str, ...] = _setting(
+        ["password", "passwd", "secret", "token", "key", "credential", "salt"],
+        "Parameters of columns whose names contain one of these are stored as ***.",
+        str_list, 'a list of name fragments, e.g. ["password", "token"]', _strings,
+    )
+    secret_tables: tuple[str, ...] = _setting(
+        ["auth_user", "django_session", "authtoken_token"],
+        "Every parameter of statements naming one of these tables is stored as ***.",
+        str_list, 'a list of table names, e.g. ["auth_user"]', _strings,
+    )
+    library_paths: tuple[str, ...] = _setting(
+        [], "Path prefixes that count as library code.",
+        str_list, 'a list of path prefixes, e.g. ["/srv/vendor/"]', _strings,
+    )
+    user_paths: tuple[str, ...] = _setting(
+        [], "Path prefixes that count as user code even inside site-packages.",
+        str_list, 'a list of path prefixes, e.g. ["/srv/app/"]', _strings,
+    )
+    n_plus_one_threshold: int = _setting(
+        2, "Distinct instances a repeated lazy load must touch to be an N+1.",
+        _positive_int, _REPEATS, int,
+    )
+    repeated_write_threshold: int = _setting(
+        2, "Single-row writes from one call site that make a repeated_write.",
+        _positive_int, _REPEATS, int,
+    )
+    duplicate_threshold: int = _setting(
+        2, "Runs of identical SQL and parameters that make a duplicate_query.",
+        _positive_int, _REPEATS, int,
+    )
+    slow_query_ms: float = _setting(
+        100, "Milliseconds above which one statement is a slow_query.",
+        _number, "a number of milliseconds, e.g. 100", float,
+    )
+    report_writes_in_tests: bool = _setting(
+        False, "Report repeated writes in test modules too (set-up loops write rows on purpose).",
+        _bool, "True or False", bool,
+    )
+    ignore: tuple[dict[str, Any], ...] = _setting(
+        [], "Rules silencing findings: dicts with any of kind, relation, path, fingerprint.",
+        _list, 'a list of rules such as {"kind": "n_plus_one"}', _rules,
+    )
+    editor_url: str | None = _setting(
+        None, 'Turns paths into editor links, e.g. "vscode://file/{path}:{line}".',
+        _editor_url, 'None or a URL with {path} and {line}, e.g. "vscode://file/{path}:{line}"',
+        _optional_str,
+    )
+    panel_max_queries: int = _setting(
+        2000, "Queries the toolbar panel stores in full per request; the rest are counted.",
+        _positive_int, "a positive whole number, e.g. 2000", int,
+    )
+    sample_rate: float = _setting(
+        1.0, "Fraction of requests the middleware records (0 to 1), for staging fleets.",
+        _fraction, "a number from 0 to 1, e.g. 0.1 to record one request in ten", float,
+    )
+    exclude_paths: tuple[str, ...] | None = _setting(
+        None, "Path prefixes the middleware never records or logs; None: the toolbar's URLs.",
+        _paths, "None for django-debug-toolbar's URLs, or a list of path prefixes starting "
+        'with /, e.g. ["/__debug__/", "/health/"]', _optional_strings,
+    )
+# fmt: on
+
+
+# field name -> its Setting, in declaration order, each with its key filled in.
+_FIELDS: dict[str, Setting] = {
+    f.name: replace(s, key=s.key or f.name.upper())
+    for f in fields(Settings)
+    for s in [f.metadata["setting"]]
+}
+TABLE: dict[str, Setting] = {s.key: s for s in _FIELDS.values()}
+"""Every setting by its ``ORMWATCH`` key."""
+
+
 def raw() -> dict[str, Any]:
+    """The ``ORMWATCH`` dict merged over the defaults, unconverted."""
     from django.conf import settings
 
+    defaults = {key: s.default for key, s in TABLE.items()}
     if not settings.configured:
-        return dict(DEFAULTS)
+        return defaults
     user: dict[str, Any] = getattr(settings, "ORMWATCH", None) or {}
-    return {**DEFAULTS, **user}
+    return {**defaults, **user}
 
 
 # The last Settings built, with the ORMWATCH object and DEBUG it was built
@@ -117,38 +265,4 @@ def get() -> Settings:
 
 
 def _build(values: dict[str, Any]) -> Settings:
-    raising = values["RAISE"]
-    return Settings(
-        enabled=_enabled(values["ENABLED"]),
-        raise_kinds=(
-            None
-            if not raising
-            else frozenset()
-            if raising is True
-            else frozenset(str(k) for k in raising)
-        ),
-        warnings=bool(values["WARNINGS"]),
-        max_queries=int(values["MAX_QUERIES"]),
-        stack_depth=int(values["STACK_DEPTH"]),
-        max_param_length=int(values["MAX_PARAM_LENGTH"]),
-        max_params=int(values["MAX_PARAMS"]),
-        record_params=bool(values["RECORD_PARAMS"]),
-        secret_columns=tuple(str(c) for c in values["SECRET_COLUMNS"]),
-        secret_tables=tuple(str(t) for t in values["SECRET_TABLES"]),
-        library_paths=tuple(str(p) for p in values["LIBRARY_PATHS"]),
-        user_paths=tuple(str(p) for p in values["USER_PATHS"]),
-        n_plus_one_threshold=int(values["N_PLUS_ONE_THRESHOLD"]),
-        repeated_write_threshold=int(values["REPEATED_WRITE_THRESHOLD"]),
-        duplicate_threshold=int(values["DUPLICATE_THRESHOLD"]),
-        slow_query_ms=float(values["SLOW_QUERY_MS"]),
-        report_writes_in_tests=bool(values["REPORT_WRITES_IN_TESTS"]),
-        ignore=tuple(dict(rule) for rule in values["IGNORE"]),
-        editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
-        panel_max_queries=int(values["PANEL_MAX_QUERIES"]),
-        sample_rate=float(values["SAMPLE_RATE"]),
-        exclude_paths=(
-            None
-            if values["EXCLUDE_PATHS"] is None
-            else tuple(str(p) for p in values["EXCLUDE_PATHS"])
-        ),
-    )
+    return Settings(**{name: s.convert(values[s.key]) for name, s in _FIELDS.items()})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ormwatch._fix._edit import Edit
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, Query, Relation
 
 __all__ = ["Finding"]
@@ -29,9 +30,9 @@ class Finding:
     full lookup from the model of the queryset at the origin (``category__blog``).
     """
 
-    kind: str
+    kind: Kind
     message: str
-    severity: str = "warning"
+    severity: Severity = Severity.WARNING
     call_site: CallSite | None = None
     origin: CallSite | None = None
     fix: str | None = None
@@ -44,6 +45,16 @@ class Finding:
     edits: tuple[Edit, ...] = ()
     path: str | None = None
 
+    def __post_init__(self) -> None:
+        # The enums, even when given their strings (``Kind("n_plus_one")``).
+        self.kind = Kind(self.kind)
+        self.severity = Severity(self.severity)
+
+    @property
+    def docs_url(self) -> str:
+        """The kind's section of docs/findings.md, which explains it and its fix."""
+        return self.kind.docs_url
+
     @property
     def query_count(self) -> int:
         return len(self.queries)
@@ -51,7 +62,7 @@ class Finding:
     @property
     def informational(self) -> bool:
         """An ``info`` finding: logged at INFO and shown, but it never fails a test or a request."""
-        return self.severity == "info"
+        return self.severity is Severity.INFO
 
     @property
     def duration_ms(self) -> float:
@@ -59,9 +70,10 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "message": self.message,
-            "severity": self.severity,
+            "severity": self.severity.value,
+            "docs_url": self.docs_url,
             "call_site": self.call_site.to_dict() if self.call_site else None,
             "origin": self.origin.to_dict() if self.origin else None,
             "loop_site": self.loop_site.to_dict() if self.loop_site else None,

@@ -97,7 +97,7 @@ def _django_internal_callers() -> frozenset[int]:
         query.prefetch_related_objects,
         query.get_prefetcher,
         query.prefetch_one_level,
-        Model._prepare_related_fields_for_save,
+        Model._prepare_related_fields_for_save,  # type: ignore[attr-defined]
     ]
     return frozenset(id(f.__code__) for f in functions)
 

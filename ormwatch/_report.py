@@ -20,9 +20,12 @@ __all__ = ["Report", "failing_findings"]
 class Report:
     """What a ``watch()`` block recorded.
 
-    ``queries`` fills while the block runs; ``findings`` is analysed from the
-    queries recorded so far, once per new query count (so a middleware inside
-    a toolbar panel can read findings before the outer scope ends).
+    ``queries`` fills while the block runs. ``analyse()`` runs the detectors
+    over the queries recorded so far; ``watch()`` calls it when the block
+    ends, so afterwards ``findings`` is a stored list and reading it costs
+    nothing. While the block is still open (a middleware reading the report
+    of a toolbar panel that started first, a test looking at its findings so
+    far), reading ``findings`` analyses first, once per new query count.
     ``query_count`` includes statements past the ``MAX_QUERIES`` cap, which
     are counted but not kept.
     """
@@ -32,8 +35,8 @@ class Report:
         self._findings: list[Finding] = []
         self._analysed_count = -1
 
-    @property
-    def findings(self) -> list[Finding]:
+    def analyse(self) -> list[Finding]:
+        """Run every detector over the queries so far (again only if more were recorded)."""
         if self._analysed_count != self._recording.count:
             from ormwatch._analyse import analyse
 
@@ -43,6 +46,13 @@ class Report:
             except Exception as exc:  # fail-open: no findings rather than a broken request
                 _failsafe.swallow("analysing a report", exc)
                 self._findings = []
+        return self._findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings of the last ``analyse()``; analysed now if the block is still open."""
+        if self._recording.ended is None:
+            return self.analyse()
         return self._findings
 
     @property
@@ -70,10 +80,9 @@ class Report:
         return (end - self._recording.started) * 1000.0
 
     def __repr__(self) -> str:
-        return (
-            f"<ormwatch.Report {self.query_count} queries, {self.sql_ms:.1f} ms, "
-            f"{len(self.findings)} findings>"
-        )
+        # Never analyses: a repr in a debugger or a log line must not run detectors.
+        found = "not analysed" if self._analysed_count < 0 else f"{len(self._findings)} findings"
+        return f"<ormwatch.Report {self.query_count} queries, {self.sql_ms:.1f} ms, {found}>"
 
     def patch(self, cwd: str | None = None) -> str:
         """Every finding's edits as one unified diff (paths relative to ``cwd``).

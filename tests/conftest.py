@@ -112,7 +112,7 @@ def close_thread_connections() -> None:
     if threading.current_thread() is threading.main_thread():
         return  # asgiref ran the code here; the main thread's connection stays
     for connection in connections.all(initialized_only=True):
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
             if connection.connection is not None:
                 connection.connection.close()
                 connection.connection = None
@@ -132,3 +132,22 @@ def pytester_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.settings")
     for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
         monkeypatch.delenv(name, raising=False)
+
+
+def redact(
+    sql: str, params: object, many: bool, columns: tuple[str, ...], tables: tuple[str, ...]
+) -> object:
+    """``params`` as the recorder stores them with these secret columns and tables.
+
+    The recorder's own path: the statement's plan from ``_statements.describe``
+    (cached per statement text and settings), then ``_redact.apply``.
+    """
+    import dataclasses
+
+    from ormwatch import _conf
+    from ormwatch._record import _statements
+    from ormwatch._record._redact import apply
+
+    settings = dataclasses.replace(_conf.get(), secret_columns=columns, secret_tables=tables)
+    _, decided = _statements.describe(sql, settings)
+    return apply(decided, params, many)

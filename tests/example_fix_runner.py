@@ -32,8 +32,8 @@ def main(mode: str) -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    call_command("seed", stdout=StringIO())
-    from pitfalls.registry import PITFALLS
+    call_command("demo_data", stdout=StringIO())
+    from pitfalls.registry import PITFALLS  # type: ignore[import-not-found]
 
     client = Client()
     pages: dict[str, dict[str, object]] = {}

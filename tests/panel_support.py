@@ -7,6 +7,7 @@ from typing import Any
 
 from debug_toolbar.toolbar import DebugToolbar
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -74,7 +75,7 @@ class Recorder:
         return self.toolbars[-1].get_panel_by_id(PANEL_ID)
 
 
-def request_id(response: HttpResponse) -> str:
+def request_id(response: HttpResponseBase) -> str:
     """The toolbar's id for a request (the history panel sends it as a header)."""
     return str(response.headers["djdt-request-id"])
 

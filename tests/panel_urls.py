@@ -19,7 +19,7 @@ from tests.testapp import views
 toolbar_urls = [
     path("render_panel/", toolbar_views.render_panel, name="render_panel"),
     *HistoryPanel.get_urls(),
-    *SQLPanel.get_urls(),
+    *SQLPanel.get_urls(),  # type: ignore[no-untyped-call]
 ]
 
 urlpatterns = [

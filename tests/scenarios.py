@@ -359,7 +359,7 @@ def loop_over_one_object() -> None:
 def prefetch_with_to_attr() -> None:
     spicy = Topping.objects.filter(spicy=True)
     for pizza in Pizza.objects.prefetch_related(Prefetch("toppings", spicy, to_attr="hot")):
-        _ = [t.name for t in pizza.hot]  # type: ignore[attr-defined]
+        _ = [t.name for t in pizza.hot]
 
 
 @clean

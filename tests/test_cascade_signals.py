@@ -40,7 +40,7 @@ def order(db: None) -> LOrder:
     for n in range(3):
         author = LOwner.objects.create(name=f"author {n}")
         LLogEntry.objects.create(order=order, author=author, message=f"m{n}")
-    return order
+    return order  # type: ignore[no-any-return]
 
 
 @pytest.mark.usefixtures("handler")

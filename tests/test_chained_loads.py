@@ -20,7 +20,7 @@ def order(db: None) -> LOrder:
     owner = LOwner.objects.create(name="owner")
     LProfile.objects.create(owner=owner, bio="bio")
     shop = LShop.objects.create(name="shop", owner=owner)
-    return LOrder.objects.create(number=7, shop=shop)
+    return LOrder.objects.create(number=7, shop=shop)  # type: ignore[no-any-return]
 
 
 def test_three_chained_loads_are_an_info_finding_with_the_join(order: LOrder) -> None:

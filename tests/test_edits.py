@@ -127,6 +127,11 @@ def test_two_unused_eager_loads_on_one_chain_are_both_removed(
         """,
     )
     assert applied.before.kinds == ["unused_eager_load", "unused_eager_load"]
+    # Each finding shows the statement with both mistakes gone, not only its own.
+    for finding in applied.before.report.findings:
+        assert finding.fix is not None
+        assert "select_related" not in finding.fix
+        assert "prefetch_related" not in finding.fix
     assert applied.after.kinds == []
     assert applied.after.result == applied.before.result == ["a1", "a2", "a3"]
     assert applied.after.report.query_count < applied.before.report.query_count

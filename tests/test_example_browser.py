@@ -21,6 +21,8 @@ import pytest
 from tests.browser_support import CHROMIUM, browser_page, open_panel, screenshot
 from tests.panel_support import PANEL_ID
 
+pytestmark = pytest.mark.slow
+
 MANAGE = Path(__file__).resolve().parent.parent / "example_project" / "manage.py"
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
@@ -32,7 +34,7 @@ def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example project, migrated and seeded, on 127.0.0.1 at a free port."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env["EXAMPLE_DB"] = str(tmp_path_factory.mktemp("example") / "db.sqlite3")
-    for command in (["migrate", "--noinput"], ["seed"]):
+    for command in (["migrate", "--noinput"], ["demo_data"]):
         subprocess.run(
             [sys.executable, str(MANAGE), *command], env=env, check=True, capture_output=True
         )

@@ -33,7 +33,8 @@ NOT_YET: dict[str, str] = {
     "in-lazy-queryset": "unexpected_subquery has no edit yet",
     "exclude-reverse": "unexpected_join and unexpected_subquery have no edit yet",
     "or-join": "unexpected_join has no edit yet",
-    "filtered-relation": "its finding is an info, which no patch acts on",
+    "filtered-relation": "the N+1 fix prefetches the products (2 queries); the fixed twin "
+    "counts them in the same query with FilteredRelation and Count",
     "prefetch-and-filter": "prefetch_double_fetch has no edit yet",
     "select-related-values": "the edit drops the ignored select_related(), but the page's "
     "second query (blog names) needs blog__name named in values(), which no fix writes yet",

@@ -56,7 +56,7 @@ def test_the_toolbars_own_requests_are_not_logged(logged: pytest.LogCaptureFixtu
 def toolbar_at(prefix: str) -> ModuleType:
     """The panel tests' URLconf with the toolbar mounted at ``prefix`` instead."""
     urls = ModuleType(f"toolbar_at_{prefix.strip('_/')}")
-    pages = [p for p in panel_urls.urlpatterns if "__debug__" not in str(p.pattern)]
+    pages = [p for p in panel_urls.urlpatterns if "__debug__" not in str(p.pattern)]  # type: ignore[attr-defined]
     urls.urlpatterns = [*pages, path(prefix, include((panel_urls.toolbar_urls, APP_NAME)))]  # type: ignore[attr-defined]
     return urls
 

@@ -9,6 +9,7 @@ the request.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +22,9 @@ from django.templatetags.static import static
 from django.test import Client
 
 import ormwatch
-from ormwatch import _analyse, _failsafe
+from ormwatch import _failsafe
+from ormwatch._analyse import _registry
+from ormwatch._analyse._analysis import Analysis
 from ormwatch.panels import _render, _stats
 from tests.conftest import close_thread_connections
 from tests.panel_support import make_posts, render_panel, request_id, toolbar_settings
@@ -197,11 +200,13 @@ def ormwatch_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]
 def test_a_detector_that_raises_is_logged_once_and_the_others_still_report(
     settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(analysis: object) -> list[object]:
+    def broken(analysis: Analysis) -> list[ormwatch.Finding]:
         raise RuntimeError("detector bug")
 
     broken.__module__ = "ormwatch._analyse.broken"
-    monkeypatch.setattr(_analyse, "DETECTORS", [broken, *_analyse.DETECTORS])
+    kinds = _registry.all_kinds()
+    spec = dataclasses.replace(kinds[0], detect=broken)
+    monkeypatch.setattr(_registry, "_specs", [spec, *kinds])
     make_posts(4)
     settings.MIDDLEWARE = ["ormwatch.middleware.OrmWatchMiddleware"]
     settings.ORMWATCH = {"ENABLED": True}

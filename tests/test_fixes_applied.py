@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fix_support import Applied, apply_fixes
-from tests.testapp.models import Blog, Category, Entry, Pizza, Post, Topping
+from tests.testapp.models import Blog, Category, Entry, Pizza, Post, Restaurant, Topping
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +249,7 @@ def test_a_duplicate_at_two_lines_is_evaluated_once(
 
 
 @pytest.mark.usefixtures("blogs")
-def test_a_duplicate_with_a_write_between_gets_no_edit(
+def test_the_same_select_after_a_write_is_no_duplicate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     applied = apply_fixes(
@@ -266,6 +266,67 @@ def test_a_duplicate_with_a_write_between_gets_no_edit(
             return len(before), len(after)
         """,
     )
-    (finding,) = applied.before.report.findings
-    assert (finding.kind, finding.fix, finding.edits) == ("duplicate_query", None, ())
-    assert applied.before.result == (1, 2)  # reusing the first answer would be wrong
+    # It reads again on purpose: reusing the first answer would be wrong.
+    assert applied.before.result == (1, 2)
+    assert applied.before.report.findings == []
+    assert applied.patch == ""
+
+
+@pytest.fixture
+def restaurants(pizzas: None) -> None:
+    for name in ("North", "South"):
+        restaurant = Restaurant.objects.create(name=name, best_pizza=Pizza.objects.first())
+        restaurant.pizzas.set(Pizza.objects.all())
+
+
+@pytest.mark.usefixtures("restaurants")
+def test_a_nested_n_plus_one_extends_the_existing_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Restaurant
+
+
+        def view():
+            menu = []
+            for restaurant in Restaurant.objects.prefetch_related("pizzas").order_by("name"):
+                for pizza in restaurant.pizzas.all():
+                    menu.append((restaurant.name, pizza.name, len(pizza.toppings.all())))
+            return sorted(menu)
+        """,
+    )
+    fixed(applied, ["n_plus_one"])
+    assert 'Restaurant.objects.prefetch_related("pizzas__toppings").order_by("name")' in (
+        applied.source
+    )
+
+
+@pytest.mark.usefixtures("restaurants")
+def test_a_nested_n_plus_one_under_a_prefetch_object_extends_its_queryset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from django.db.models import Prefetch
+
+        from tests.testapp.models import Pizza, Restaurant
+
+
+        def view():
+            pizzas = Prefetch("pizzas", queryset=Pizza.objects.order_by("name"))
+            menu = []
+            for restaurant in Restaurant.objects.prefetch_related(pizzas).order_by("name"):
+                for pizza in restaurant.pizzas.all():
+                    menu.append((restaurant.name, pizza.name, len(pizza.toppings.all())))
+            return menu
+        """,
+    )
+    fixed(applied, ["n_plus_one"])
+    assert 'queryset=Pizza.objects.prefetch_related("toppings").order_by("name")' in (
+        applied.source
+    )

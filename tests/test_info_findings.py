@@ -16,8 +16,9 @@ import pytest
 from django.test import Client
 
 import ormwatch
-from ormwatch import _analyse
+from ormwatch._analyse import _registry
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from tests.test_middleware import enabled, ormwatch_records  # noqa: F401 - a fixture
 from tests.test_pytest_plugin import run  # noqa: F401 - a fixture
 from tests.testapp.models import Post
@@ -31,9 +32,9 @@ def join_information(analysis: Analysis) -> Iterator[ormwatch.Finding]:
     for query in analysis.queries:
         if any(j.path == "category" for j in query.orm.joined):
             yield ormwatch.Finding(
-                kind="unexpected_join",
+                kind=ormwatch.Kind.UNEXPECTED_JOIN,
                 message=MESSAGE,
-                severity="info",
+                severity=ormwatch.Severity.INFO,
                 call_site=query.call_site,
                 queries=[query],
             )
@@ -41,7 +42,8 @@ def join_information(analysis: Analysis) -> Iterator[ormwatch.Finding]:
 
 @pytest.fixture(autouse=True)
 def informed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_analyse, "DETECTORS", [*_analyse.DETECTORS, join_information])
+    info = KindSpec(ormwatch.Kind.UNEXPECTED_JOIN, "join", "joins", join_information, claims=False)
+    monkeypatch.setattr(_registry, "_specs", [*_registry.all_kinds(), info])
 
 
 def filter_join() -> list[str]:
@@ -86,7 +88,9 @@ def test_an_info_finding_is_logged_at_info(
 def test_fail_mode_passes_a_test_with_only_an_info_finding(run) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     module = """
 import pytest
-from ormwatch import Finding, _analyse
+from ormwatch import Finding, Kind
+from ormwatch._analyse import _registry
+from ormwatch._analyse._spec import KindSpec
 from tests import scenarios
 from tests.testapp.models import Post
 
@@ -97,7 +101,8 @@ def information(analysis):
                       call_site=query.call_site, queries=[query])
 
 
-_analyse.DETECTORS.append(information)  # this subprocess only
+# this subprocess only
+_registry.register(KindSpec(Kind.UNEXPECTED_JOIN, "join", "joins", information, claims=False))
 
 
 @pytest.fixture

@@ -188,7 +188,7 @@ def test_jupyter_cell_file_is_the_call_site(categories: None) -> None:
     try:
         namespace = {"ormwatch": ormwatch, "Category": Category}
         exec(compile(cell, name, "exec"), namespace)
-        (query,) = namespace["report"].queries
+        (query,) = namespace["report"].queries  # type: ignore[attr-defined]
     finally:
         del linecache.cache[name]
     assert query.call_site is not None

@@ -59,7 +59,7 @@ def test_two_threads_and_two_async_tasks_record_at_once() -> None:
 
 def test_a_worker_thread_started_with_the_requests_context_is_attributed() -> None:
     def work() -> int:
-        count = Blog.objects.filter(name="worker").count()
+        count: int = Blog.objects.filter(name="worker").count()
         close_thread_connections()
         return count
 

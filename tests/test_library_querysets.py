@@ -31,7 +31,7 @@ def editor(blog_data: list[Post]) -> User:
         group = Group.objects.create(name=name)
         group.permissions.add(*Permission.objects.filter(codename__endswith="_post"))
         user.groups.add(group)
-    return User.objects.get(pk=user.pk)  # no permission cache yet
+    return User.objects.get(pk=user.pk)  # type: ignore[no-any-return]  # no permission cache yet
 
 
 def test_a_template_perms_check_yields_no_finding(editor: User) -> None:

@@ -36,6 +36,8 @@ from tests.load_support import (
     serve,
 )
 
+pytestmark = pytest.mark.slow
+
 if os.environ.get("ORMWATCH_EXPECT_INSTALL") == "wheel":
     # The served project imports ormwatch from the checkout (PYTHONPATH), not
     # the matrix's wheel; make test, test-postgres and test-mariadb run it.

@@ -86,9 +86,8 @@ def test_a_call_site_path_cannot_forge_a_log_line(
 def logged_findings(report: ormwatch.Report, caplog: pytest.LogCaptureFixture) -> list[str]:
     with caplog.at_level(logging.INFO, logger="ormwatch"):
         log_report(report, "GET /")
-    return [
-        r.getMessage() for r in caplog.records if r.name == "ormwatch" and r.ormwatch.get("kind")
-    ]  # type: ignore[attr-defined]
+    records = [r for r in caplog.records if r.name == "ormwatch"]
+    return [r.getMessage() for r in records if r.__dict__["ormwatch"].get("kind")]
 
 
 @pytest.mark.django_db
@@ -101,10 +100,11 @@ def test_a_duplicate_query_names_each_line_once(caplog: pytest.LogCaptureFixture
     assert message.startswith("Duplicate query: the same SQL and parameters ran 2 times (")
     assert message.count(first) == 1
     assert message.count(second) == 1
-    assert message.endswith(
-        f"ms) at {first}, {second}; fix at line {first.split(':')[1].split()[0]}: "
-        "rows = list(queryset)  # evaluate once, then reuse rows (or a cached_property)"
-    )
+    (finding,) = report.findings
+    head, *fix = message.split("\n")
+    assert head.endswith(f"ms) at {first}, {second}; fix at line {first.split(':')[1].split()[0]}:")
+    assert fix == [f"    {line}" for line in (finding.fix or "").splitlines()]
+    assert fix[0] == '    blog_rows = list(Blog.objects.filter(name__contains="김"))'
 
 
 @pytest.mark.django_db

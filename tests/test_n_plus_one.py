@@ -101,10 +101,10 @@ def test_the_threshold_comes_from_settings(settings: object) -> None:
 
 @pytest.mark.skipif(django.VERSION < (6, 1), reason="fetch modes arrived in Django 6.1")
 def test_fetch_peers_batches_are_not_reported_and_the_fix_mentions_them() -> None:
-    from django.db.models import FETCH_PEERS  # type: ignore[attr-defined]
+    from django.db.models import FETCH_PEERS
 
     with ormwatch.watch() as report:
-        for post in Post.objects.fetch_mode(FETCH_PEERS):  # type: ignore[attr-defined]
+        for post in Post.objects.fetch_mode(FETCH_PEERS):
             _ = post.category.name
     assert report.findings == []
     with ormwatch.watch() as report:

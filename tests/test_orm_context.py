@@ -267,10 +267,10 @@ def test_writes_record_the_users_write_call(
 
 @pytest.mark.skipif(django.VERSION < (6, 1), reason="fetch modes arrived in Django 6.1")
 def test_fetch_peers_loads_are_marked_batched(blog_data: list[Post]) -> None:
-    from django.db.models import FETCH_PEERS  # type: ignore[attr-defined]
+    from django.db.models import FETCH_PEERS
 
     with ormwatch.watch() as report:
-        posts = list(Post.objects.fetch_mode(FETCH_PEERS).order_by("pk"))  # type: ignore[attr-defined]
+        posts = list(Post.objects.fetch_mode(FETCH_PEERS).order_by("pk"))
         names = [p.category.name for p in posts]
     assert len(names) == 8
     main, batch = report.queries

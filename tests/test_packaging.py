@@ -27,6 +27,8 @@ import pytest
 
 import ormwatch
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 NOXFILE = REPO / "noxfile.py"
 DATA_DIRS = ("templates", "static")

@@ -185,8 +185,8 @@ def test_sql_panel_records_alongside(db: None, client: Client) -> None:
     with toolbar_settings(panels=panels), Recorder() as recorder:
         response = client.get("/panel/n-plus-one/")
         toolbar = recorder.toolbars[-1]
-        sql_stats = toolbar.get_panel_by_id("SQLPanel").get_stats()
-        ours = toolbar.get_panel_by_id(PANEL_ID).get_stats()
+        sql_stats = toolbar.get_panel_by_id("SQLPanel").get_stats()  # type: ignore[no-untyped-call]
+        ours = toolbar.get_panel_by_id(PANEL_ID).get_stats()  # type: ignore[no-untyped-call]
         assert len(sql_stats["queries"]) == ours["query_count"] == 7
         # The SQL panel's cursor wrapper does not hide the user's line from ormwatch.
         (finding,) = ours["findings"]

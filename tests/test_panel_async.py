@@ -47,7 +47,7 @@ def served(db: None) -> Iterator[Served]:
         # Called from this (sync) thread, the ORM calls the async view hands to
         # sync_to_async run here, inside the test's transaction.
         response = async_to_sync(AsyncClient().get)("/panel/async/")
-        yield Served(response, recorder.toolbars[-1], recorder.panel)
+        yield Served(response, recorder.toolbars[-1], recorder.panel)  # type: ignore[arg-type]
 
 
 def test_the_request_ran_under_asgi_with_the_panel(served: Served) -> None:

@@ -32,7 +32,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="needs playwright (pip install playwright)"
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

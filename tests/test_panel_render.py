@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import sqlparse
 import sqlparse.exceptions
+from django.http import HttpResponse
 
 from ormwatch import _failsafe as failsafe
 from ormwatch.panels import OrmWatchPanel, _labels, _render, _sql, _stats
@@ -43,10 +44,10 @@ def stats_with(*findings: dict[str, Any], query_count: int = 212) -> dict[str, A
 
 def test_subtitle_counts_kinds_worst_first() -> None:
     stats = stats_with(
-        finding(1, "unexpected_subquery", "error", 1.0),
-        finding(2, "n_plus_one", "warning", 9.0),
-        finding(3, "n_plus_one", "warning", 5.0),
-        finding(4, "n_plus_one", "warning", 2.0),
+        finding(1, "unexpected_subquery", "warning", 1.0),
+        finding(2, "n_plus_one", "info", 9.0),
+        finding(3, "n_plus_one", "info", 5.0),
+        finding(4, "n_plus_one", "info", 2.0),
     )
     assert _labels.subtitle(stats) == "1 subquery · 3 N+1 · 212 queries, 48.0 ms"
 
@@ -70,16 +71,16 @@ def test_findings_are_grouped_by_severity_then_time() -> None:
     stats = stats_with(
         finding(1, "slow_query", "info", 50.0),
         finding(2, "n_plus_one", "warning", 1.0),
-        finding(3, "unexpected_join", "error", 0.5),
+        finding(3, "unexpected_join", "info", 0.5),
         finding(4, "duplicate_query", "warning", 7.0),
     )
     content = _render.render(stats, None, "/s.css")
     headings = re.findall(r'<h4 class="ow-heading">(\w+) \(\d+\)</h4>', content)
-    assert headings == ["Errors", "Warnings", "Info"]
+    assert headings == ["Warnings", "Info"]
     # Stored findings are already in order within a severity (see _stats.build).
-    assert re.findall(r'id="ow-f(\d+)"', content) == ["3", "2", "4", "1"]
+    assert re.findall(r'id="ow-f(\d+)"', content) == ["2", "4", "1", "3"]
     labels = re.findall(r'<span class="ow-badge[^"]*">([^<]+)</span>', content)
-    assert labels == ["unexpected join", "N+1", "duplicate", "slow query"]
+    assert labels == ["N+1", "duplicate", "slow query", "unexpected join"]
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,7 @@ class FakeToolbar:
 
 
 def panel_with(stats: dict[str, Any]) -> OrmWatchPanel:
-    return OrmWatchPanel(FakeToolbar(stats), get_response=lambda request: None)
+    return OrmWatchPanel(FakeToolbar(stats), get_response=lambda request: HttpResponse())
 
 
 def test_stats_from_another_version_are_not_rendered() -> None:

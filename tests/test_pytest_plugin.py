@@ -183,9 +183,9 @@ def test_budget_failures_name_the_findings_with_both_lines_and_the_fix(run) -> N
         )
 
 
-def test_a_baseline_accepts_todays_findings_even_when_they_move(
+def test_a_baseline_accepts_todays_findings_even_when_they_move(  # type: ignore[no-untyped-def]
     run, pytester: pytest.Pytester
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     baseline = pytester.path / "ormwatch-baseline.json"
     run(
         "--ormwatch=fail", f"--ormwatch-baseline={baseline}", "--ormwatch-update-baseline"

@@ -69,7 +69,7 @@ def test_the_panel_is_not_reachable_where_the_toolbar_is_not_shown(client: Clien
 
 
 def test_ormwatch_adds_no_url_of_its_own() -> None:
-    assert OrmWatchPanel.get_urls() == []
+    assert OrmWatchPanel.get_urls() == []  # type: ignore[no-untyped-call]
     assert importlib.util.find_spec("ormwatch.urls") is None
     with toolbar_settings():
         toolbar_views = list(views(DebugToolbar.get_urls()))

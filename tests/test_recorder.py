@@ -210,7 +210,7 @@ def test_the_orm_worker_thread_under_asgi_is_recorded_with_the_awaiting_line() -
         return count, line
 
     async def plain() -> int:
-        count = await sync_to_async(Blog.objects.count)()
+        count: int = await sync_to_async(Blog.objects.count)()
         await sync_to_async(close_thread_connections)()
         return count
 

@@ -11,7 +11,8 @@ from django.test import Client
 from markupsafe import escape
 
 import ormwatch
-from ormwatch._record._redact import HIDDEN, redact
+from ormwatch._record._redact import HIDDEN
+from tests.conftest import redact
 from tests.panel_support import (
     make_posts,
     render_panel,

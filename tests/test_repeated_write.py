@@ -24,7 +24,7 @@ def writes_found(report: Report) -> list[ormwatch.Finding]:
 
 @pytest.fixture
 def category() -> Category:
-    return Category.objects.create(name="c", blog=Blog.objects.create(name="b"))
+    return Category.objects.create(name="c", blog=Blog.objects.create(name="b"))  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -12,6 +12,11 @@ import ormwatch
 pytestmark = pytest.mark.django_db
 
 
+def _sleep(seconds: float) -> int:
+    time.sleep(seconds)
+    return 0
+
+
 def _sleep_sql(seconds: float) -> str:
     if connection.vendor == "postgresql":
         return f"SELECT pg_sleep({seconds})"
@@ -19,7 +24,7 @@ def _sleep_sql(seconds: float) -> str:
         return f"SELECT SLEEP({seconds})"
     # SQLite has no sleep: register one on the real connection.
     connection.ensure_connection()
-    connection.connection.create_function("sleep", 1, lambda s: time.sleep(s) or 0)
+    connection.connection.create_function("sleep", 1, _sleep)
     return f"SELECT sleep({seconds})"
 
 

@@ -8,6 +8,8 @@ runs); imports under ``if TYPE_CHECKING:`` never run and are left out.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +108,23 @@ def test_the_cycle_check_sees_function_level_imports() -> None:
     assert _cycles(edges) == [["a", "b"]]
     tree = ast.parse("def f():\n    from ormwatch import _conf\nif TYPE_CHECKING:\n    import x\n")
     assert [type(n).__name__ for n in _imports(tree)] == ["ImportFrom"]
+
+
+def test_importing_the_pytest_plugin_loads_neither_the_recorder_nor_the_detectors() -> None:
+    # pytest imports the plugin in every run, Django project or not.
+    script = (
+        "import sys, ormwatch.pytest_plugin\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('ormwatch', 'django'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = ast.literal_eval(done.stdout)
+    assert "ormwatch.pytest_plugin" in loaded
+    for heavy in ("ormwatch._record", "ormwatch._analyse", "ormwatch._stack", "django"):
+        assert heavy not in loaded
+
+
+def test_public_names_load_on_first_use() -> None:
+    assert sorted(ormwatch.__all__) == sorted([*ormwatch._HOMES, "__version__"])
+    assert all(getattr(ormwatch, name) is not None for name in ormwatch.__all__)

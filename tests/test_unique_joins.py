@@ -35,7 +35,7 @@ def teams(db: None) -> Person:
         SSeat.objects.create(team=team, number=1)
     spicy = Topping.objects.create(name="chili", spicy=True)
     Pizza.objects.create(name="diavola").toppings.add(spicy)
-    return bob
+    return bob  # type: ignore[no-any-return]
 
 
 def repeats(run: Callable[[], object]) -> list[str]:
@@ -104,7 +104,7 @@ def test_the_repeats_really_happen_where_reported(teams: Person) -> None:
 
 def test_distinct_never_follows_get(teams: Person) -> None:
     def fetch() -> STeam:
-        return STeam.objects.get(memberships__role="admin", name="team 1")  # origin
+        return STeam.objects.get(memberships__role="admin", name="team 1")  # type: ignore[no-any-return]  # origin
 
     with ormwatch.watch() as report, pytest.raises(STeam.MultipleObjectsReturned):
         fetch()

@@ -13,7 +13,7 @@ import pytest
 from django.test import AsyncClient, Client, RequestFactory
 
 import ormwatch
-from tests.testapp import class_views
+from tests.testapp import class_views, serializing
 from tests.testapp.models import LOrder, LOwner, LShop, Post
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_a_view_called_directly_is_found_through_its_context(blog_data: list[Pos
     # No handler and no resolved URL: the class-based view is in the context.
     view = class_views.PostsFromGetQueryset.as_view()
     with ormwatch.watch() as report:
-        view(RequestFactory().get("/")).render()
+        view(RequestFactory().get("/")).render()  # type: ignore[attr-defined]  # a TemplateResponse
     (finding,) = report.findings
     assert finding.origin is not None
     assert finding.origin.function == "PostsFromGetQueryset.get_queryset"
@@ -145,7 +145,7 @@ def test_an_unused_select_related_is_fixed_at_the_views_queryset(blog_data: list
 
 # Library code inside the view runs the queries: a REST framework serializing
 # get_queryset(), here tests/testapp/serializing.py marked as library code.
-LIBRARY = str(inspect.getsourcefile(class_views.SerializingListView))
+LIBRARY = str(inspect.getsourcefile(serializing.SerializingListView))
 
 
 @pytest.fixture
@@ -255,7 +255,7 @@ def test_a_generic_view_s_unused_select_related_names_the_view_s_line(
         if through == "client":
             assert Client().get("/cbv/order-numbers/").status_code == 200
         else:
-            class_views.OrderNumbers.as_view()(RequestFactory().get("/")).render()
+            class_views.OrderNumbers.as_view()(RequestFactory().get("/")).render()  # type: ignore[attr-defined]
     (finding,) = report.findings
     assert finding.kind == "unused_eager_load"
     assert finding.call_site is not None

@@ -1,6 +1,6 @@
-"""Users who ban each other (seed 000) and the notifications of seed 003.
+"""Users who ban each other, and their notifications.
 
-Seed 000 adds ``banning`` to Django's own ``User`` with ``User.add_to_class``;
+The example adds ``banning`` to Django's own ``User`` with ``User.add_to_class``;
 that changes a model of ``django.contrib.auth``, whose migrations live in
 site-packages. The project's own user model (``AUTH_USER_MODEL``) declares the
 same relation instead: ``user.banning`` are the users this user bans,

@@ -1,4 +1,4 @@
-"""The accounts' pitfalls (seeds 000 and 003): each one as a bad view and, right
+"""The accounts' pitfalls: each one as a bad view and, right
 under it, the fixed view."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .models import Notification, User
 BANS = "bans test_user"
 BANNED = "banned by test_user"
 
-# An OR across two reverse relations joins the same table twice (seed 000) -------
+# An OR across two reverse relations joins the same table twice ------------------
 
 
 def or_join_bad(request: HttpRequest) -> HttpResponse:
@@ -35,7 +35,7 @@ def or_join_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["User", "Ban"], rows)
 
 
-# save() in a loop (seed 003); the writes are rolled back after the page ---------
+# save() in a loop; the writes are rolled back after the page --------------------
 
 
 def save_loop_bad(request: HttpRequest) -> HttpResponse:

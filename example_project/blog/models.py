@@ -1,8 +1,8 @@
-"""The blog of seed notes 001 and 003: a blog has categories, a category has posts.
+"""The blog: a blog has categories, a category has posts.
 
 The reverse names are singular on purpose (``blog.category``, ``category.post``),
 as in the notes, so the example code reads like the snippets there. ``Entry`` is
-seed 003's model for ``only()`` and ``defer()``: a long ``body`` next to small
+the model for ``only()`` and ``defer()``: a long ``body`` next to small
 columns.
 """
 

@@ -85,7 +85,7 @@ class PostListFixed(ListView):  # type: ignore[type-arg]
     queryset = Post.objects.select_related("category__blog").order_by("-created_at", "id")
 
 
-# A deferred field read after only() (seed 003) ---------------------------------
+# A deferred field read after only() --------------------------------------------
 
 
 def deferred_bad(request: HttpRequest) -> HttpResponse:
@@ -100,7 +100,7 @@ def deferred_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Headline", "Published", "Rating"], rows)
 
 
-# prefetch_related(), then filter() on the related manager (seed 001) -----------
+# prefetch_related(), then filter() on the related manager ----------------------
 
 
 def prefetch_filter_bad(request: HttpRequest) -> HttpResponse:
@@ -121,7 +121,7 @@ def prefetch_filter_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Blog", "Categories with 'qui'"], rows)
 
 
-# prefetch_related() with a filter() on the same relation (seed 001) ------------
+# prefetch_related() with a filter() on the same relation -----------------------
 
 
 def double_fetch_bad(request: HttpRequest) -> HttpResponse:
@@ -133,7 +133,7 @@ def double_fetch_bad(request: HttpRequest) -> HttpResponse:
 
 
 def double_fetch_fixed(request: HttpRequest) -> HttpResponse:
-    # Seed 001's first fix: drop prefetch_related() and read the categories from
+    # The first fix: drop prefetch_related() and read the categories from
     # the join that the filter already makes. (Its second, Prefetch() with the
     # filter, keeps two queries but joins nothing.)
     blogs = Blog.objects.filter(name__contains="김영희", category__name__contains="modi")
@@ -141,7 +141,7 @@ def double_fetch_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Blog", "Category"], rows)
 
 
-# A lazy queryset inside __in (seed 001) ----------------------------------------
+# A lazy queryset inside __in ---------------------------------------------------
 
 
 def in_queryset_bad(request: HttpRequest) -> HttpResponse:
@@ -160,7 +160,7 @@ def in_queryset_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Category", "Blog"], rows)
 
 
-# filter() and exclude() across a reverse relation (seed 001) -----------------------
+# filter() and exclude() across a reverse relation ----------------------------------
 
 
 def exclude_reverse_bad(request: HttpRequest) -> HttpResponse:
@@ -183,7 +183,7 @@ def exclude_reverse_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Category", "Blog id", "Has 'quis' posts"], rows)
 
 
-# select_related() then values() (seed 001) -------------------------------------
+# select_related() then values() ------------------------------------------------
 
 
 def values_bad(request: HttpRequest) -> HttpResponse:
@@ -221,7 +221,7 @@ def unused_select_related_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Category"], rows)
 
 
-# len(qs) and `if qs:` (seed 003) ------------------------------------------------
+# len(qs) and `if qs:` -----------------------------------------------------------
 
 
 def full_fetch_bad(request: HttpRequest) -> HttpResponse:
@@ -245,7 +245,7 @@ def full_fetch_fixed(request: HttpRequest) -> HttpResponse:
     return table(request, ["Question", "Answer"], answers)
 
 
-# The same query twice (seed 001: a queryset's cache is not reused) ---------------
+# The same query twice (a queryset's cache is not reused) ------------------------
 
 
 def duplicate_bad(request: HttpRequest) -> HttpResponse:
@@ -265,7 +265,7 @@ def duplicate_fixed(request: HttpRequest) -> HttpResponse:
 
 # A slow statement: posts per hour of the day --------------------------------------
 
-# A calendar table of every minute of 2024 (the seed's posts are in its first half),
+# A calendar table of every minute of 2024 (the demo data's posts are in its first half),
 # each minute joined to the posts of that minute: 527,040 rows to count a few hundred.
 CREATE_MINUTE_CALENDAR = """
 CREATE TEMP TABLE minute AS

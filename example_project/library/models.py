@@ -1,4 +1,4 @@
-"""Seed 004's books: a book has an author, an author may have a hometown.
+"""Books: a book has an author, an author may have a hometown.
 
 ``Person.hometown`` is nullable, so ``book.author.hometown`` is a chain of two
 foreign keys whose second link can be missing.

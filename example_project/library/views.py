@@ -1,4 +1,4 @@
-"""The library's pitfall (seed 004), rendered through Jinja2: the bad view and,
+"""The library's pitfall, rendered through Jinja2: the bad view and,
 right under it, the fixed view. library/jinja2/library/books.jinja reads
 ``book.author.hometown``."""
 

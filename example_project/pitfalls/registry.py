@@ -32,8 +32,6 @@ class Pitfall:
     kinds: tuple[str, ...]
     bad: Callable[..., Any]
     fixed: Callable[..., Any]
-    # The seed note it comes from, with the note's own title.
-    seed: str = ""
 
     @property
     def docs_url(self) -> str:
@@ -50,7 +48,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         blog.fk_bad,
         blog.fk_fixed,
-        seed="004 select_related()",
     ),
     Pitfall(
         "n-plus-one-reverse-fk",
@@ -60,7 +57,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         blog.reverse_fk_bad,
         blog.reverse_fk_fixed,
-        seed="002 Django ORM Frame",
     ),
     Pitfall(
         "n-plus-one-m2m",
@@ -70,7 +66,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         pizzeria.m2m_bad,
         pizzeria.m2m_fixed,
-        seed="004 prefetch_related()",
     ),
     Pitfall(
         "n-plus-one-nested",
@@ -80,7 +75,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         pizzeria.nested_bad,
         pizzeria.nested_fixed,
-        seed="004 JOIN 여러번 하기",
     ),
     Pitfall(
         "n-plus-one-template",
@@ -90,7 +84,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         blog.template_loop_bad,
         blog.template_loop_fixed,
-        seed="004 select_related()",
     ),
     Pitfall(
         "n-plus-one-list-view",
@@ -101,7 +94,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         blog.PostListBad.as_view(),
         blog.PostListFixed.as_view(),
-        seed="004 select_related()",
     ),
     Pitfall(
         "n-plus-one-jinja2",
@@ -111,7 +103,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         library.chain_bad,
         library.chain_fixed,
-        seed="004 select_related() Example #2",
     ),
     Pitfall(
         "deferred-field",
@@ -121,7 +112,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         blog.deferred_bad,
         blog.deferred_fixed,
-        seed="003 only() (only(), defer())",
     ),
     Pitfall(
         "prefetch-then-filter",
@@ -131,7 +121,6 @@ PITFALLS: list[Pitfall] = [
         ("prefetch_bypassed",),
         blog.prefetch_filter_bad,
         blog.prefetch_filter_fixed,
-        seed="001 캐시를 재활용하지 못하는 queryset 호출",
     ),
     Pitfall(
         "prefetch-and-filter",
@@ -142,18 +131,16 @@ PITFALLS: list[Pitfall] = [
         ("prefetch_double_fetch",),
         blog.double_fetch_bad,
         blog.double_fetch_fixed,
-        seed="001 prefetch_related() 와 filter()의 올바른 사용법",
     ),
     Pitfall(
         "in-lazy-queryset",
         "__in with a lazy queryset",
         "The page fetches the blogs for their names, then hands the same lazy queryset to "
         "__in, which runs it again as IN (SELECT ...); join the blogs once with "
-        "select_related() (or list() them first, as seed 001 does).",
+        "select_related() (or list() them first).",
         ("unexpected_subquery",),
         blog.in_queryset_bad,
         blog.in_queryset_fixed,
-        seed="001 쿼리셋안에 쿼리셋이 있는 경우",
     ),
     Pitfall(
         "exclude-reverse",
@@ -164,7 +151,6 @@ PITFALLS: list[Pitfall] = [
         ("unexpected_subquery", "unexpected_join"),
         blog.exclude_reverse_bad,
         blog.exclude_reverse_fixed,
-        seed="001 filter() / exclude()에서 역방향 참조모델 사용시",
     ),
     Pitfall(
         "or-join",
@@ -175,7 +161,6 @@ PITFALLS: list[Pitfall] = [
         ("unexpected_join",),
         accounts.or_join_bad,
         accounts.or_join_fixed,
-        seed="000 Query 속도 생각하는 방법",
     ),
     Pitfall(
         "filtered-relation",
@@ -187,7 +172,6 @@ PITFALLS: list[Pitfall] = [
         ("n_plus_one",),
         shop.matching_count_bad,
         shop.matching_count_fixed,
-        seed="002 FilteredRelation",
     ),
     Pitfall(
         "select-related-values",
@@ -197,7 +181,6 @@ PITFALLS: list[Pitfall] = [
         ("eager_load_ignored",),
         blog.values_bad,
         blog.values_fixed,
-        seed="001 values() 사용시 Eager Loading 무시",
     ),
     Pitfall(
         "unused-select-related",
@@ -207,7 +190,6 @@ PITFALLS: list[Pitfall] = [
         ("unused_eager_load",),
         blog.unused_select_related_bad,
         blog.unused_select_related_fixed,
-        seed="002 Django ORM Frame",
     ),
     Pitfall(
         "len-and-if",
@@ -217,7 +199,6 @@ PITFALLS: list[Pitfall] = [
         ("full_fetch_for_count",),
         blog.full_fetch_bad,
         blog.full_fetch_fixed,
-        seed="003 len(), bool()",
     ),
     Pitfall(
         "save-in-a-loop",
@@ -227,7 +208,6 @@ PITFALLS: list[Pitfall] = [
         ("repeated_write",),
         accounts.save_loop_bad,
         accounts.save_loop_fixed,
-        seed="003 Bulk_create()",
     ),
     Pitfall(
         "duplicate-query",
@@ -237,7 +217,6 @@ PITFALLS: list[Pitfall] = [
         ("duplicate_query",),
         blog.duplicate_bad,
         blog.duplicate_fixed,
-        seed="001 캐시를 재활용하지 못하는 queryset 호출",
     ),
     Pitfall(
         "slow-query",

@@ -18,14 +18,14 @@ from .registry import PITFALLS
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    seeded = {
+    counts = {
         "posts": Post.objects.count(),
         "pizzas": Pizza.objects.count(),
         "products": Product.objects.count(),
         "books": Book.objects.count(),
         "users": User.objects.count(),
     }
-    return render(request, "pitfalls/index.html", {"pitfalls": PITFALLS, "seeded": seeded})
+    return render(request, "pitfalls/index.html", {"pitfalls": PITFALLS, "counts": counts})
 
 
 def findings_doc(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Seed 004's pizzeria: pizzas with toppings (many-to-many), restaurants with a
+"""The pizzeria: pizzas with toppings (many-to-many), restaurants with a
 menu of pizzas (many-to-many) and one ``best_pizza`` (a foreign key)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class Pizza(models.Model):
     toppings = models.ManyToManyField(Topping)
 
     def __str__(self) -> str:
-        # Verbatim from seed 004: one query per pizza unless the toppings were prefetched.
+        # One query per pizza unless the toppings were prefetched.
         return "%s (%s)" % (  # noqa: UP031
             self.name,
             ", ".join(topping.name for topping in self.toppings.all()),

@@ -1,4 +1,4 @@
-"""The pizzeria's pitfalls (seed 004): each one as a bad view and, right under it,
+"""The pizzeria's pitfalls: each one as a bad view and, right under it,
 the fixed view."""
 
 from __future__ import annotations

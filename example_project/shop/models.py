@@ -1,4 +1,4 @@
-"""Seed 002's companies and their products, with the notes' long foreign key name."""
+"""Companies and their products, with a long foreign key name."""
 
 from __future__ import annotations
 

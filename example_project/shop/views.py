@@ -1,4 +1,4 @@
-"""The shop's pitfall (seed 002): the bad view and, right under it, the fixed view."""
+"""The shop's pitfall: the bad view and, right under it, the fixed view."""
 
 from __future__ import annotations
 

@@ -74,34 +74,6 @@ class Analysis:
         found = self._index().get(query.index)
         return found[1] if found else ""
 
-    def prefetch_origin(self, loader: Query | None) -> tuple[Query, str] | None:
-        """The queryset that asked for the prefetch ``loader`` ran, and its lookup.
-
-        Instances a ``prefetch_related("pizzas")`` level produced hang off the
-        query that declared it: the fix extends that lookup (``"pizzas__toppings"``).
-        None when the level was a ``Prefetch()`` with its own queryset: the fix
-        belongs in that queryset.
-        """
-        if loader is None or loader.orm.kind != "prefetch" or not loader.orm.prefetch_lookup:
-            return None
-        lookup = loader.orm.prefetch_lookup
-        found = None
-        for query in self.queries:
-            if query.index >= loader.index:
-                break
-            orm = query.orm
-            if (
-                query.segment == loader.segment
-                and orm.kind == "query"
-                and any(p == lookup or p.startswith(lookup + "__") for p in orm.prefetch_related)
-            ):
-                found = query
-        if found is None or any(
-            lookup == p or lookup.startswith(p + "__") for p in found.orm.prefetch_querysets
-        ):
-            return None
-        return found, lookup
-
     def prefetched(self, query: Query) -> bool:
         """``query`` is a related-manager call that bypassed a prefetch of its relation.
 

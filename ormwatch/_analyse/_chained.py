@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ormwatch._analyse._analysis import Analysis, builder_site
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose
-from ormwatch._kinds import Kind
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import Query
 
 MIN_HOPS = 3
@@ -72,8 +72,8 @@ def _finding(root: Query, loads: list[Query]) -> Finding | None:
         return None
     what = first.model + "." + path.replace("__", ".")
     return Finding(
-        kind=Kind.N_PLUS_ONE.value,
-        severity="info",
+        kind=Kind.N_PLUS_ONE,
+        severity=Severity.INFO,
         message=(
             f"Chained lazy loads: {len(loads)} queries loading {what} one after another "
             f"({sum(q.duration_ms for q in loads):.1f} ms); "

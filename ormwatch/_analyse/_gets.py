@@ -61,7 +61,7 @@ def _finding(queries: list[Query]) -> Finding:
         f"load the rows in one query before the loop ({how}) and look each item up in it"
     )
     return Finding(
-        kind=Kind.N_PLUS_ONE.value,
+        kind=Kind.N_PLUS_ONE,
         message=message,
         call_site=first.call_site,
         origin=first.call_site,

@@ -1,4 +1,4 @@
-"""``select_related()`` / ``prefetch_related()`` that ``values()`` silently dropped (seed 001).
+"""``select_related()`` / ``prefetch_related()`` that ``values()`` silently dropped.
 
 ``values()`` and ``values_list()`` return rows, not model instances, so there
 is nothing to attach related objects to. On Django 5.2, 6.0 and 6.1 alike:
@@ -7,7 +7,7 @@ is nothing to attach related objects to. On Django 5.2, 6.0 and 6.1 alike:
   run no prefetch query and raise nothing; the lookups stay on the QuerySet,
   so the recorded statement proves it.
 - ``select_related(...).values()`` clears ``select_related`` without a word
-  (an invalid path like the seed's ``"post__title"`` is never even checked);
+  (an invalid path like ``"post__title"`` is never even checked);
   ``values().select_related()`` raises ``TypeError``. Nothing of it survives
   on the query, so it is reported only when the source proves it: the
   queryset chain at the call site (or the line that built it) calls
@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose, _source
 from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
-from ormwatch._query import CallSite, Query
+from ormwatch._query import CallSite, Query, Relation
 
 _VALUES = ("values", "values_list")
 
@@ -91,7 +92,7 @@ def _finding(
     message = (
         f"Eager load ignored: {method}({shown}) on a values() / values_list() queryset {what}: "
         f"those return rows, not {name} objects, so there is nothing to attach related "
-        f"objects to (seed 001); drop it, or name the related fields in values()"
+        f"objects to; drop it, or name the related fields in values()"
     )
     edit = None
     if chain is not None and origin is not None:
@@ -104,12 +105,12 @@ def _finding(
     names = [x if method == "prefetch_related" else _source.literal(x) for x in lookups if x]
     path = next((n for n in names if isinstance(n, str)), None)
     return Finding(
-        kind=Kind.EAGER_LOAD_IGNORED.value,
+        kind=Kind.EAGER_LOAD_IGNORED,
         message=message,
         call_site=query.call_site,
         origin=origin,
         fix=fix,
-        relation=_relations.hop(_compose.model_class(query.orm.model), path) if path else None,
+        relation=_last_hop(query.orm.model, path, method == "select_related"),
         path=path,
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
@@ -125,3 +126,17 @@ def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> Cal
     if line == site.line:
         return site
     return _compose.builder_line(site, name) or site
+
+
+KIND = KindSpec(
+    kind=Kind.EAGER_LOAD_IGNORED,
+    label="eager load ignored",
+    plural="eager loads ignored",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)
+
+
+def _last_hop(label: str | None, path: str | None, query_names: bool) -> Relation | None:
+    hops = _relations.walk(_compose.model_class(label), path, query_names) if path else None
+    return _relations.relation(hops[-1].model, hops[-1].field) if hops else None

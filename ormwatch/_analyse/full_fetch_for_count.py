@@ -1,4 +1,4 @@
-"""``len(qs)``, ``bool(qs)`` or ``if qs:`` fetching every row only to count them (seed 003).
+"""``len(qs)``, ``bool(qs)`` or ``if qs:`` fetching every row only to count them.
 
 Whether the rows were used afterwards cannot be seen while recording, so it
 is read from the source of the function around the call site, once per
@@ -21,6 +21,7 @@ import ast
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _edit, _source
 from ormwatch._kinds import Kind
@@ -109,12 +110,12 @@ def _finding(
     exists = ".exists()" in fix
     asked = "whether there is one" if exists else "how many there are"
     message = (
-        f"Full fetch for count: {written} fetched every {model} row only to learn {asked} "
-        f"(seed 003); let the database answer with {'exists()' if exists else 'count()'}"
+        f"Full fetch for count: {written} fetched every {model} row only to learn {asked}; "
+        f"let the database answer with {'exists()' if exists else 'count()'}"
     )
     sql = queries[0].sql
     return Finding(
-        kind=Kind.FULL_FETCH_FOR_COUNT.value,
+        kind=Kind.FULL_FETCH_FOR_COUNT,
         message=message,
         call_site=site,
         origin=site,
@@ -126,3 +127,12 @@ def _finding(
         details={"method": method},
         edits=(rewritten.edit,) if rewritten.edit is not None else (),
     )
+
+
+KIND = KindSpec(
+    kind=Kind.FULL_FETCH_FOR_COUNT,
+    label="full fetch to count",
+    plural="full fetches to count",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

@@ -14,6 +14,7 @@ import django
 
 from ormwatch._analyse import _chained, _gets, _loop, _served
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _view_origin
 from ormwatch._fix._edit import Edit
@@ -85,6 +86,28 @@ def _path(
     return "__".join(reversed(names))
 
 
+def _prefetching_query(analysis: Analysis, loader: Query | None) -> Query | None:
+    """The queryset whose ``prefetch_related()`` ran ``loader``, a prefetch query, if plain.
+
+    None when the lookup went through a ``Prefetch()`` with its own queryset:
+    a plain lookup beside it would clash with it ("already seen with a
+    different queryset"), so no eager fix is written there.
+    """
+    if loader is None or loader.orm.kind != "prefetch" or not loader.orm.prefetch_lookup:
+        return None
+    lookup = loader.orm.prefetch_lookup
+    for query in reversed(analysis.queries[: loader.index]):
+        orm = query.orm
+        if orm.kind == "query" and any(
+            p == lookup or p.startswith(f"{lookup}__") or lookup.startswith(f"{p}__")
+            for p in orm.prefetch_related
+        ):
+            if any(lookup == p or lookup.startswith(f"{p}__") for p in orm.prefetch_querysets):
+                return None
+            return query
+    return None
+
+
 def _finding(
     analysis: Analysis,
     root: Key,
@@ -99,12 +122,17 @@ def _finding(
     loader = analysis.loader(first)
     # Instances a select_related() produced: the fix extends the loader's path.
     joined = analysis.loader_path(first)
-    declared = analysis.prefetch_origin(loader) if first.orm.kind != "deferred_load" else None
-    if declared is not None:
-        # Instances a prefetch_related() level produced: extend the lookup where it was declared.
-        loader, joined = declared
     prefix = joined if first.orm.kind != "deferred_load" else ""
+    # A deferred field of a select_related() object is written from the loader's model too.
     root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
+    prefetched_by = (
+        _prefetching_query(analysis, loader) if first.orm.kind != "deferred_load" else None
+    )
+    if prefetched_by is not None and loader is not None and prefetched_by.orm.model:
+        # Instances a prefetch produced: the fix extends the queryset's own lookup
+        # (prefetch_related("pizzas") -> "pizzas__toppings"), where that queryset is built.
+        prefix, loader = str(loader.orm.prefetch_lookup), prefetched_by
+        root_model = prefetched_by.orm.model
     name = root_model.rsplit(".", 1)[-1]
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
@@ -166,7 +194,7 @@ def _finding(
         f"({sum(q.duration_ms for q in queries):.1f} ms), one per {name}; {how}"
     )
     return Finding(
-        kind=Kind.N_PLUS_ONE.value,
+        kind=Kind.N_PLUS_ONE,
         message=message,
         call_site=first.call_site,
         origin=origin,
@@ -185,13 +213,15 @@ def _how(eager: _compose.EagerFix | None) -> str:
         return "load the relation with the list"
     parts = []
     if eager.select_related:
-        parts.append(
-            "join with select_related(" + ", ".join(f'"{p}"' for p in eager.select_related) + ")"
-        )
+        parts.append(f"join with select_related({_compose.quoted(eager.select_related)})")
     if eager.prefetch_related:
-        parts.append(
-            "batch with prefetch_related("
-            + ", ".join(f'"{p}"' for p in eager.prefetch_related)
-            + ")"
-        )
+        parts.append(f"batch with prefetch_related({_compose.quoted(eager.prefetch_related)})")
     return " and ".join(parts)
+
+
+KIND = KindSpec(
+    kind=Kind.N_PLUS_ONE,
+    label="N+1",
+    plural="N+1",
+    detect=detect,
+)

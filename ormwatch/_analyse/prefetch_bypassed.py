@@ -1,7 +1,7 @@
 """A related-manager call that queried although the relation was prefetched.
 
 ``pizza.toppings.filter(spicy=True)`` ignores the prefetched ``toppings`` and
-runs a query per pizza (seeds 001 and 004): only ``.all()`` reads the cache.
+runs a query per pizza: only ``.all()`` reads the cache.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _compose, _in_python
 from ormwatch._kinds import Kind
@@ -35,7 +36,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         # Filtering in Python is the fix, so it belongs where the filter is written.
         origin = site if written is not None else code_site(analysis.loader(first)) or site
         yield Finding(
-            kind=Kind.PREFETCH_BYPASSED.value,
+            kind=Kind.PREFETCH_BYPASSED,
             message=(
                 f"Prefetch bypassed: {len(queries)} queries on {relation} although it was "
                 f"prefetched; a manager method other than all() (filter(), exclude(), "
@@ -52,3 +53,11 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             saved_queries=len(queries),
             edits=(written.edit,) if written is not None and written.edit is not None else (),
         )
+
+
+KIND = KindSpec(
+    kind=Kind.PREFETCH_BYPASSED,
+    label="prefetch bypassed",
+    plural="prefetches bypassed",
+    detect=detect,
+)

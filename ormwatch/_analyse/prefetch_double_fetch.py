@@ -1,9 +1,9 @@
 """``prefetch_related("rel")`` with ``filter(rel__x=...)``: the related rows fetched twice.
 
 The filter joins ``rel`` into the main query, and the prefetch then runs its
-own query for every ``rel`` row of each result, ignoring the filter (seeds
-001 and 002). A lookup given as ``Prefetch("rel", queryset=...)`` is the
-fix, not the problem, and is never reported.
+own query for every ``rel`` row of each result, ignoring the filter. A lookup
+given as ``Prefetch("rel", queryset=...)`` is the fix, not the problem, and is
+never reported.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose, _exists, _source
 from ormwatch._introspect import _relations
@@ -73,13 +74,13 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
     message = (
         f"Prefetch double fetch: filter({conditions}=...) joins {related} into the {name} "
         f'query, then prefetch_related("{lookup}") runs its own query for every {related} of '
-        f"those rows, ignoring that filter "
-        f'(seeds 001, 002); prefetch only the matching rows with Prefetch("{lookup}", '
-        f"queryset={related}.objects.filter(...)), or drop the prefetch_related"
+        f"those rows, ignoring that filter; prefetch only the matching rows with "
+        f'Prefetch("{lookup}", queryset={related}.objects.filter(...)), or drop the '
+        f"prefetch_related"
     )
     field = _relations.find(_compose.model_class(model), lookup.split("__")[0])
     return Finding(
-        kind=Kind.PREFETCH_DOUBLE_FETCH.value,
+        kind=Kind.PREFETCH_DOUBLE_FETCH,
         message=message,
         call_site=main.call_site,
         origin=origin,
@@ -121,3 +122,11 @@ def _fix_code(origin: CallSite | None, name: str, lookup: str, path: str, relate
         f"{rewritten}  # the filter now picks the prefetched {related} rows, no join\n"
         f'# or keep the join, drop prefetch_related("{lookup}") and add .distinct()'
     )
+
+
+KIND = KindSpec(
+    kind=Kind.PREFETCH_DOUBLE_FETCH,
+    label="double prefetch",
+    plural="double prefetches",
+    detect=detect,
+)

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _testcode
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _source
 from ormwatch._kinds import Kind
@@ -83,7 +84,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             )
             fix = _fix(method, verb, model, shape)
         yield Finding(
-            kind=Kind.REPEATED_WRITE.value,
+            kind=Kind.REPEATED_WRITE,
             message=message,
             call_site=call_site,
             origin=loops[key],
@@ -147,3 +148,11 @@ def _fix(method: str, verb: str, model: str, shape: str) -> str:
     if method == "update":
         return f"{model}.objects.filter(...).update(...)  # one UPDATE for all rows, or bulk_update"
     return f"{model}.objects.bulk_update(objs, [{fields}])"
+
+
+KIND = KindSpec(
+    kind=Kind.REPEATED_WRITE,
+    label="repeated write",
+    plural="repeated writes",
+    detect=detect,
+)

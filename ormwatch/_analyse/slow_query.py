@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
 
@@ -16,7 +17,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             continue
         model = (query.orm.model or "").rsplit(".", 1)[-1]
         yield Finding(
-            kind=Kind.SLOW_QUERY.value,
+            kind=Kind.SLOW_QUERY,
             message=(
                 f"Slow query: {query.duration_ms:.1f} ms (limit {limit:g} ms)"
                 + (f" on {model}" if model else "")
@@ -29,3 +30,12 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             fix=None,
             queries=[query],
         )
+
+
+KIND = KindSpec(
+    kind=Kind.SLOW_QUERY,
+    label="slow query",
+    plural="slow queries",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

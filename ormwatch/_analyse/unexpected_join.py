@@ -1,4 +1,4 @@
-"""A join the user did not ask for with ``select_related`` (seeds 000, 002, 003).
+"""A join the user did not ask for with ``select_related``.
 
 Three shapes, read from the relations a statement joins and what uses them:
 
@@ -8,7 +8,7 @@ Three shapes, read from the relations a statement joins and what uses them:
 - ``explosion``: two independent multi-valued joins, so rows (or aggregates)
   multiply: one ``Exists`` / subquery per relation (warning);
 - ``or_self_join``: an ``OR`` across two reverse relations that joins the
-  same table twice with LEFT OUTER JOINs (seed 000's ``Q(banning=user) |
+  same table twice with LEFT OUTER JOINs (``Q(banning=user) |
   Q(banned=user)``): the special case of ``explosion`` (warning).
 
 A filter across a forward FK or one-to-one is an ordinary INNER JOIN: WHERE
@@ -26,6 +26,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
 from ormwatch._fix import _exists
@@ -131,14 +132,14 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             how, cure = "ordering by", f"order by one value per {outer} (an aggregate)"
         message = (
             f"Unexpected join: {how} {outer}.{relation.path} joins a multi-valued relation, so "
-            f"each {outer} comes back once per matching {related} (seed 003); {cure}"
+            f"each {outer} comes back once per matching {related}; {cure}"
         )
         fix = fixes.repeat(origin, model, relation)
     elif name == "or_self_join":
         table = relations[0].tables[0]
         message = (
             f"Unexpected join: an OR across {listed} joins {table} twice with LEFT OUTER "
-            f"JOIN, so each {outer} repeats once per row on either side (seed 000); test each "
+            f"JOIN, so each {outer} repeats once per row on either side; test each "
             f"side with Exists() instead"
         )
         fix = fixes.either(origin, model, relations)
@@ -157,7 +158,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         )
         fix = fixes.either(origin, model, relations, grouped=query.orm.grouped)
     return Finding(
-        kind=Kind.UNEXPECTED_JOIN.value,
+        kind=Kind.UNEXPECTED_JOIN,
         message=message,
         call_site=query.call_site,
         origin=origin,
@@ -167,3 +168,12 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         sql_fragment=_fragment.join_fragment(query.sql, aliases),
         details={"case": name, "paths": [r.path for r in relations]},
     )
+
+
+KIND = KindSpec(
+    kind=Kind.UNEXPECTED_JOIN,
+    label="unexpected join",
+    plural="unexpected joins",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

@@ -1,4 +1,4 @@
-"""A subquery Django wrote although the user did not ask for one (seed 001).
+"""A subquery Django wrote although the user did not ask for one.
 
 A lazy QuerySet passed to a lookup (``blog__in=Blog.objects.filter(...)``)
 is compiled into the statement as ``IN (SELECT ...)``; ``exclude()`` or
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose, _exists, _source
 from ormwatch._kinds import Kind
@@ -44,7 +45,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
         message = (
             f"Unexpected subquery: filter({sub.lookup}=...) was given a lazy {related} "
             f"queryset, so Django runs it inside this statement as IN (SELECT ... FROM "
-            f"{sub.table}) (seed 001); evaluate it first with list() when it is small, or join"
+            f"{sub.table}); evaluate it first with list() when it is small, or join"
         )
         inner_origin, fix = _in_queryset_fix(sub, site, outer, related)
         origin = inner_origin or origin  # the fix wraps the line building the inner queryset
@@ -53,14 +54,14 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
         message = (
             f"Unexpected subquery: exclude() / ~Q() on {sub.lookup} crosses the multi-valued "
             f'relation {outer}.{sub.relation}; "no {related} matches" cannot be a join, so '
-            f"Django adds NOT EXISTS (SELECT ... FROM {sub.table}) (seed 001). Write the "
+            f"Django adds NOT EXISTS (SELECT ... FROM {sub.table}). Write the "
             f"~Exists() yourself, or prefetch with Prefetch(queryset={related}.objects.exclude"
             f"(...)) if you meant to hide the matching {related} rows"
         )
         fix = _exclude_fix(query, sub, origin, outer, related)
         relation = _exists.relation_of(query.orm.model, sub.relation)
     return Finding(
-        kind=Kind.UNEXPECTED_SUBQUERY.value,
+        kind=Kind.UNEXPECTED_SUBQUERY,
         message=message,
         call_site=query.call_site,
         origin=origin,
@@ -113,7 +114,7 @@ def _exclude_fix(
     )
     return (
         f"{first}  # the same NOT EXISTS, written on purpose\n"
-        f"# or keep every {outer} and leave out the matching {related} rows (seed 001):\n"
+        f"# or keep every {outer} and leave out the matching {related} rows:\n"
         f"{prefetch}"
     )
 
@@ -137,3 +138,12 @@ def _rewrite_exclude(
                     return chain.in_line(line), [(lookup, value)]
         return None, [(lookup, value)]
     return None, []
+
+
+KIND = KindSpec(
+    kind=Kind.UNEXPECTED_SUBQUERY,
+    label="subquery",
+    plural="subqueries",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

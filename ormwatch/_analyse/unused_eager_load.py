@@ -22,6 +22,7 @@ from typing import Any
 from ormwatch import _reads
 from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, loaded_model
+from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _chain, _compose, _source
 from ormwatch._introspect import _relations
@@ -60,15 +61,8 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
 
 
 def _keys(model: Any, path: str) -> list[str] | None:
-    keys = []
-    for name in path.split("__"):
-        field = _relations.find(model, name) if model is not None else None
-        if field is None or not getattr(field, "is_relation", False):
-            return None
-        keys.append(_reads.key(model, name))
-        related = field.related_model
-        model = related if isinstance(related, type) else None
-    return keys
+    hops = _relations.walk(model, path)
+    return None if hops is None else [_reads.key(hop.model, hop.name) for hop in hops]
 
 
 def _read(use: Mapping[str, int], key: str, query: Query) -> bool:
@@ -86,12 +80,9 @@ def _kept(keys: list[str], use: Mapping[str, int], query: Query, proven: list[bo
 
 
 def _item(method: str, model: Any, path: str, accessors: str, level: int) -> Unused:
-    return (
-        method,
-        path,
-        "__".join(path.split("__")[:level]),
-        _relations.hop(model, accessors, level),
-    )
+    hops = _relations.walk(model, "__".join(accessors.split("__")[: level + 1]))
+    relation = _relations.relation(hops[-1].model, hops[-1].field) if hops else None
+    return (method, path, "__".join(path.split("__")[:level]), relation)
 
 
 def _select_related(query: Query, model: Any, use: Mapping[str, int]) -> list[Unused]:
@@ -116,14 +107,8 @@ def _select_related(query: Query, model: Any, use: Mapping[str, int]) -> list[Un
 
 def _accessors(model: Any, path: str) -> str:
     # select_related paths use query names; relation keys use accessors.
-    names = []
-    for name in path.split("__"):
-        field = next((f for f in model._meta.get_fields() if f.name == name), None)
-        if field is None:
-            return path
-        names.append(_relations.accessor(field))
-        model = field.related_model
-    return "__".join(names)
+    hops = _relations.walk(model, path, query_names=True)
+    return path if hops is None else "__".join(_relations.accessor(h.field) for h in hops)
 
 
 def _prefetch_related(
@@ -214,7 +199,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
     else:
         fragment = queries[1].sql if len(queries) > 1 else None
     return Finding(
-        kind=Kind.UNUSED_EAGER_LOAD.value,
+        kind=Kind.UNUSED_EAGER_LOAD,
         message=message,
         call_site=main.call_site,
         origin=origin,
@@ -245,3 +230,12 @@ def _names(source: str, lookup: str) -> bool:
         and isinstance(node.args[0], ast.Constant)
         and node.args[0].value == lookup
     )
+
+
+KIND = KindSpec(
+    kind=Kind.UNUSED_EAGER_LOAD,
+    label="unused eager load",
+    plural="unused eager loads",
+    detect=detect,
+    claims=False,  # about one statement's shape or cost, not why it ran twice
+)

@@ -4,5 +4,8 @@
 takes a queryset chain apart and rebuilds it, ``_compose`` writes eager-loading
 and deferred-field fixes and finds the line that builds a queryset,
 ``_exists`` and ``_join_rewrite`` write ``Exists()`` and join rewrites, and
-``_view_origin`` finds where a view or ``ModelAdmin`` sets its queryset.
+``_view_origin`` finds where a view or ``ModelAdmin`` sets its queryset;
+``_in_python`` and ``_hoist`` write the prefetch-bypass and duplicate fixes.
+``_edit`` makes each rewrite an exact ``Edit`` of whole statements, and
+``_patch`` writes edits as one unified diff.
 """

@@ -44,14 +44,8 @@ def model_class(label: str | None) -> Any:
 
 def resolve(model: Any, path: str) -> list[str] | None:
     """The relation kind of each segment of ``path`` from ``model``, or None if invalid."""
-    kinds: list[str] = []
-    for segment in path.split("__"):
-        field = _relations.find(model, segment) if model is not None else None
-        if field is None or not getattr(field, "is_relation", False):
-            return None
-        kinds.append(_relations.relation_kind(field))
-        model = field.related_model if isinstance(field.related_model, type) else None
-    return kinds
+    hops = _relations.walk(model, path)
+    return None if hops is None else [_relations.relation_kind(h.field) for h in hops]
 
 
 def eager(root_label: str, paths: list[str], origin: CallSite | None) -> EagerFix | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 import itertools
+import linecache
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -269,6 +270,33 @@ def _three_way(base: str, ours: str, theirs: str) -> str | None:
     for begin, finish, new in reversed(merged):
         result = result[:begin] + new + result[finish:]
     return result
+
+
+def share_statements(findings: Sequence[Any]) -> None:
+    """Findings whose edits rewrite the same statement each get the merged edit and fix.
+
+    An unused ``select_related()`` and an unused ``prefetch_related()`` on one
+    chain are two findings; each fix alone would keep the other mistake, so
+    both show the statement with both removed.
+    """
+    by_lines: dict[tuple[str, int, int], list[Any]] = {}
+    for finding in findings:
+        if len(finding.edits) == 1:
+            edit = finding.edits[0]
+            by_lines.setdefault((edit.path, edit.start_line, edit.end_line), []).append(finding)
+    for (path, start, end), sharing in by_lines.items():
+        edits = [f.edits[0] for f in sharing]
+        if len(sharing) < 2 or not all(e.changes for e in edits):
+            continue
+        lines = [line.rstrip("\n") for line in linecache.getlines(path)]
+        changes = tuple(sorted({c for e in edits for c in e.changes}))
+        text = _combined(original(edits[0], lines), changes)
+        if text is None:
+            continue  # the edits change the same characters: each keeps its own
+        merged = Edit(path, start, end, text, changes)
+        for finding in sharing:
+            finding.edits = (merged,)
+            finding.fix = shown(merged)
 
 
 def apply(source_lines: Sequence[str], edits: Sequence[Edit]) -> list[str]:

@@ -111,22 +111,12 @@ def relation_of(label: str | None, path: str) -> Relation | None:
 def by_query_name(model: Any, name: str) -> Any:
     """The relation that lookups reach as ``name`` (``product``, where the accessor is
     ``product_set``), or None."""
-    if model is None or not name:
+    if not isinstance(model, type) or not name:
         return None
-    for field in model._meta.get_fields():
-        if field.is_relation and field.name == name:
-            return field
-    return None
+    return _relations.find(model, name, query_name=True)
 
 
 def query_path(label: str | None, accessors: str) -> str | None:
     """A prefetch lookup (accessor names) as a filter lookup (query names)."""
-    model = _compose.model_class(label)
-    names = []
-    for accessor in accessors.split("__"):
-        field = _relations.find(model, accessor) if model is not None else None
-        if field is None or not field.is_relation:
-            return None
-        names.append(str(field.name))
-        model = field.related_model
-    return "__".join(names)
+    hops = _relations.walk(_compose.model_class(label), accessors)
+    return None if hops is None else "__".join(str(h.field.name) for h in hops)

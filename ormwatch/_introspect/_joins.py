@@ -34,14 +34,28 @@ def segment(join_field: Any) -> tuple[str, bool]:
     return str(join_field.name), False
 
 
+def _select_related_name(related: dict[str, Any]) -> str:
+    """The name ``select_related()`` used for one hop of the compiler's ``klass_info``."""
+    field = related["field"]
+    if not related.get("reverse"):
+        return str(field.name)
+    # A FilteredRelation's hop is set through partial(setter, alias): its alias
+    # is the name, and its field may be a reverse relation object, whose
+    # related_query_name is a string attribute rather than a method.
+    args = getattr(related.get("remote_setter"), "args", ())
+    if args and isinstance(args[0], str):
+        return args[0]
+    name = field.related_query_name
+    return str(name() if callable(name) else field.name)
+
+
 def select_related_paths(klass_info: Any) -> set[str]:
     """The lookup paths ``select_related`` filled, from the compiler's ``klass_info``."""
     paths: set[str] = set()
 
     def walk(info: Any, prefix: str) -> None:
         for related in info.get("related_klass_infos", ()):
-            field = related["field"]
-            name = field.related_query_name() if related.get("reverse") else field.name
+            name = _select_related_name(related)
             path = f"{prefix}__{name}" if prefix else name
             paths.add(path)
             walk(related, path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ormwatch._introspect import _joins
+from ormwatch._introspect import _joins, _relations
 
 
 @dataclass(eq=False)  # hashed by identity: one query may join the same path twice
@@ -71,7 +71,7 @@ def alias_paths(query: Any, root_alias: str, root: Hop | None = None) -> dict[st
         reverse = _joins.is_reverse(join_field)
         multi = reverse and bool(getattr(join_field, "multiple", False))
         model = join_field.related_model
-        if type(join_field).__name__ == "GenericRel":  # GenericRelation: named "+" otherwise
+        if _relations.is_a(join_field, "GenericRel"):  # GenericRelation: named "+" otherwise
             name, model = str(join_field.field.name), join_field.model
         hops[alias] = Hop(_join(base, name), model, [alias], multi)
         model_at[alias] = model
@@ -84,7 +84,7 @@ def m2m_hop(outer_model: Any, fk: Any, inner: Any, first: str) -> Hop:
     if not getattr(fk, "is_relation", False):
         for relation in outer_model._meta.private_fields:
             if (
-                type(relation).__name__ == "GenericRelation"
+                _relations.is_a(relation, "GenericRelation")
                 and relation.related_model is fk.model
                 and relation.object_id_field_name == fk.name
             ):

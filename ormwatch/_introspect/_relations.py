@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from ormwatch._query import Relation
 
-_by_name: dict[tuple[type, str], Any] = {}
+# (model, name, by query name?) -> the field, or None: read from _meta once.
+_by_name: dict[tuple[type, str, bool], Any] = {}
 
 
 def label(model: Any) -> str:
@@ -20,13 +21,22 @@ def accessor(field: Any) -> str:
     return str(field.name)
 
 
+def is_a(field: Any, class_name: str) -> bool:
+    """Whether ``field`` is an instance of a contenttypes class, subclasses included.
+
+    By name, through the class's bases (a project may subclass them), so that
+    contenttypes is never imported where it is not installed.
+    """
+    return any(c.__name__ == class_name for c in type(field).__mro__)
+
+
 def relation_kind(field: Any) -> str:
     reverse = field.auto_created and not field.concrete
     if getattr(field, "is_relation", False) is False:
         return "deferred"
-    if type(field).__name__ == "GenericForeignKey":
+    if is_a(field, "GenericForeignKey"):
         return "generic_fk"
-    if type(field).__name__ == "GenericRelation":
+    if is_a(field, "GenericRelation"):
         return "generic_relation"
     if field.many_to_many:
         return "reverse_m2m" if reverse else "m2m"
@@ -47,30 +57,50 @@ def relation(model: Any, field: Any) -> Relation:
     )
 
 
-def find(model: type, name: str) -> Any:
-    """The field or reverse relation reached as ``instance.<name>``, or None."""
-    key = (model, name)
+def find(model: type, name: str, query_name: bool = False) -> Any:
+    """The field or reverse relation reached as ``instance.<name>``, or None.
+
+    With ``query_name``: the relation lookups reach as ``name`` (``product``
+    where the accessor is ``product_set``), or None.
+    """
+    key = (model, name, query_name)
     if key not in _by_name:
         found = None
         for field in model._meta.get_fields():  # type: ignore[attr-defined]
-            if accessor(field) == name:
+            if query_name and field.is_relation and field.name == name:
+                found = field
+                break
+            if not query_name and accessor(field) == name:
                 found = field
                 break
         _by_name[key] = found
     return _by_name[key]
 
 
-def hop(model: Any, path: str, level: int = -1) -> Relation | None:
-    """The relation at ``level`` of lookup ``path`` from ``model`` (0: the first; -1: the last)."""
-    names = path.split("__")
-    field = owner = None
-    for name in names[: level + 1] if level >= 0 else names:
-        field = find(model, name) if isinstance(model, type) else None
+class Hop(NamedTuple):
+    """One step of a lookup path: from ``model`` along ``field``, named ``name``."""
+
+    model: type
+    name: str
+    field: Any
+
+
+def walk(model: Any, path: str, query_names: bool = False) -> list[Hop] | None:
+    """The relation hops of ``path`` (``"category__blog"``) from ``model``.
+
+    Names are accessors (``post_set``; ``instance.<name>``, as prefetch
+    lookups and relation keys name them) or, with ``query_names``, what
+    lookups and ``select_related`` write (``post``). None when a segment is
+    not a relation of the model reached so far.
+    """
+    hops: list[Hop] = []
+    for name in path.split("__"):
+        field = find(model, name, query_names) if isinstance(model, type) and name else None
         if field is None or not getattr(field, "is_relation", False):
             return None
-        owner, related = model, field.related_model
-        model = related if isinstance(related, type) else None
-    return relation(owner, field) if field is not None else None
+        hops.append(Hop(model, name, field))
+        model = field.related_model
+    return hops
 
 
 def prefetch_cache_name(field: Any) -> str:
@@ -152,7 +182,7 @@ def generic_relations_to(model: type) -> list[Any]:
             f
             for m in apps.get_models()
             for f in m._meta.private_fields
-            if type(f).__name__ == "GenericRelation" and f.related_model is model
+            if is_a(f, "GenericRelation") and f.related_model is model
         ]
     return _generic_by_target[model]
 

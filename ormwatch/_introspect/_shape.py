@@ -16,14 +16,14 @@ from ormwatch._introspect import _joins, _relations
 from ormwatch._introspect._paths import Hop, alias_paths, condition
 from ormwatch._introspect._subqueries import composed_of_parts, implicit
 from ormwatch._introspect._where import column, expression_types, lookups
-from ormwatch._query import JoinedRelation
+from ormwatch._query import ContextFields, JoinedRelation
 
 _ORDER_PREFIX = "-+"
 
 
-def shape(compiler: Any) -> dict[str, Any]:
+def shape(compiler: Any) -> ContextFields:
     query = compiler.query
-    fields: dict[str, Any] = {}
+    fields: ContextFields = {}
     # union() / intersection() / difference(): the user composed the statement
     # (the combined query keeps its first part's joins, which it does not run).
     if composed_of_parts(query) or composed_of_parts(getattr(query, "inner_query", None)):

@@ -61,37 +61,33 @@ def written(query: Any) -> bool:
 
     if composed_of_parts(query) or getattr(query, "extra", None) or query.extra_tables:
         return True
-    stack: list[Any] = [query.where, *getattr(query, "annotations", {}).values()]
-    for _ in range(500):
-        if not stack:
-            return False
-        node = stack.pop()
-        if isinstance(node, (RawSQL, ExtraWhere)):
-            return True
-        stack.extend(getattr(node, "children", ()))
-        for side in ("lhs", "rhs"):
-            value = getattr(node, side, None)
-            if value is not None and hasattr(value, "get_source_expressions"):
-                stack.append(value)
-        getter = getattr(node, "get_source_expressions", None)
-        if getter is not None and not hasattr(node, "alias_map"):
-            stack.extend(e for e in getter() if e is not None)
-    return True  # too deep to tell: assume the user's
+    roots = [query.where, *getattr(query, "annotations", {}).values()]
+    return any(n is _TOO_DEEP or isinstance(n, (RawSQL, ExtraWhere)) for n in _walk(roots))
 
 
 def _correlated(inner: Any) -> bool:
     """Whether the user wrote OuterRef(): a column of the outer query in its WHERE."""
     own = set(inner.alias_map)
-    stack = list(getattr(inner.where, "children", ()))
-    for _ in range(500):
-        if not stack:
-            return False
-        node = stack.pop()
+    for node in _walk(list(getattr(inner.where, "children", ()))):
+        if node is _TOO_DEEP or type(node).__name__ in ("OuterRef", "ResolvedOuterRef"):
+            return True
         alias = getattr(node, "alias", None)
         if isinstance(alias, str) and hasattr(node, "target") and alias not in own:
             return True
-        if type(node).__name__ in ("OuterRef", "ResolvedOuterRef"):
-            return True
+    return False
+
+
+_TOO_DEEP = object()  # past 500 nodes: too deep to tell, so taken for the user's
+
+
+def _walk(roots: list[Any]) -> Iterator[Any]:
+    """The nodes of WHERE trees and expressions below ``roots``, then _TOO_DEEP past 500."""
+    stack = list(roots)
+    for _ in range(500):
+        if not stack:
+            return
+        node = stack.pop()
+        yield node
         stack.extend(getattr(node, "children", ()))
         for side in ("lhs", "rhs"):
             value = getattr(node, side, None)
@@ -100,7 +96,7 @@ def _correlated(inner: Any) -> bool:
         getter = getattr(node, "get_source_expressions", None)
         if getter is not None and not hasattr(node, "alias_map"):
             stack.extend(e for e in getter() if e is not None)
-    return True  # too deep to tell: assume the user's
+    yield _TOO_DEEP
 
 
 def _split_exclude(outer: Any, inner: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ormwatch._query._context import (
     EMPTY_CONTEXT,
+    ContextFields,
     ImplicitSubquery,
     JoinedRelation,
     OrmContext,
@@ -22,6 +23,7 @@ from ormwatch._query._uses import RelationUse
 __all__ = [
     "EMPTY_CONTEXT",
     "CallSite",
+    "ContextFields",
     "ImplicitSubquery",
     "JoinedRelation",
     "OrmContext",

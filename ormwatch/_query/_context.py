@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +201,37 @@ class OrmContext:
 
 
 EMPTY_CONTEXT = OrmContext()
+
+
+class ContextFields(TypedDict, total=False):
+    """``OrmContext``'s arguments, as the frame readers gather them piece by piece.
+
+    Typed, so ``OrmContext(**fields)`` is checked: a misspelt or mistyped
+    field fails mypy (and a test keeps the keys equal to the fields).
+    """
+
+    kind: str
+    method: str | None
+    chain: tuple[str, ...]
+    model: str | None
+    relation: Relation | None
+    instance_pk: Any
+    prefetch_lookup: str | None
+    prefetched: bool
+    batched: bool
+    write: str | None
+    values: bool
+    select_related: tuple[str, ...]
+    prefetch_related: tuple[str, ...]
+    only: tuple[str, ...]
+    defer: tuple[str, ...]
+    prefetch_querysets: tuple[str, ...]
+    distinct: bool
+    grouped: bool
+    joined: tuple[JoinedRelation, ...]
+    subqueries: tuple[ImplicitSubquery, ...]
+    relation_use: Mapping[str, int] | None
+    library_caller: bool
 
 
 def _plain(value: Any) -> Any:

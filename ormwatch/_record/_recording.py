@@ -26,7 +26,6 @@ class Recording:
         "ended",
         "max_queries",
         "overflow",
-        "overflow_ms",
         "queries",
         "relation_use",
         "segment",
@@ -42,7 +41,6 @@ class Recording:
         self.count = 0
         self.total_ms = 0.0
         self.overflow = 0
-        self.overflow_ms = 0.0
         self.started = perf_counter()
         self.ended: float | None = None
         # "app.Model.relation" -> flags (select_related filled it, user code
@@ -79,7 +77,6 @@ def record(
         recording.total_ms += duration_ms
         if recording.full:
             recording.overflow += 1
-            recording.overflow_ms += duration_ms
         else:
             keep.append(recording)
     if not keep:

@@ -71,15 +71,6 @@ def apply(decided: Plan, params: Any, many: bool) -> Any:
     return _apply(params, mask)
 
 
-def redact(
-    sql: str, params: Any, many: bool, columns: tuple[str, ...], tables: tuple[str, ...]
-) -> Any:
-    """``params`` with the values of secret columns and tables replaced by ``***``."""
-    if params is None:
-        return None
-    return apply(plan(sql, columns, tables), params, many)
-
-
 def _mask(sql: str, secret: re.Pattern[str]) -> list[bool] | None:
     """Which placeholders are secret, or None when that cannot be told."""
     insert = _INSERT.match(sql)

@@ -18,8 +18,8 @@ def watch() -> Iterator[Report]:
 
     Recording follows the current context (thread, async task, or a context
     copied into a worker thread), so concurrent blocks never see each other's
-    queries; nested blocks each get their own report. The report's findings
-    are computed when the block ends, even if it raised.
+    queries; nested blocks each get their own report. The report is analysed
+    when the block ends, even if it raised (``Report.analyse()``).
     """
     install()
     recording = Recording()
@@ -33,4 +33,4 @@ def watch() -> Iterator[Report]:
         except ValueError:  # left in another context (e.g. a generator moved across tasks)
             active.set(tuple(r for r in active.get() if r is not recording))
         recording.ended = perf_counter()
-        report.findings  # noqa: B018 - analyse now, while the block's settings are in force
+        report.analyse()  # now, while the block's settings are in force

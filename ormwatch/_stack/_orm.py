@@ -7,7 +7,7 @@ from typing import Any
 
 from ormwatch import _failsafe, _reads
 from ormwatch._introspect import _relations, _shape
-from ormwatch._query import EMPTY_CONTEXT, OrmContext, Relation
+from ormwatch._query import EMPTY_CONTEXT, ContextFields, OrmContext, Relation
 from ormwatch._stack import _callsite
 from ormwatch._stack import _roles as r
 from ormwatch._textcache import TextCache
@@ -21,7 +21,7 @@ _DESCRIPTORS = (r.FORWARD, r.REVERSE_O2O, r.DEFERRED, r.GENERIC_FK)
 # The model, joins and shape of a compiled statement, by its text and
 # compiler method: reading them walks Django's join and WHERE trees, once per
 # text.
-_compiled_cache: TextCache[tuple[str, int], dict[str, Any]] = TextCache()
+_compiled_cache: TextCache[tuple[str, int], ContextFields] = TextCache()
 
 
 def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
@@ -59,7 +59,7 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     chain.reverse()
     method = chain[0] if chain else None
     queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
-    fields: dict[str, Any] = {"method": method, "chain": tuple(chain)}
+    fields: ContextFields = {"method": method, "chain": tuple(chain)}
     if queryset_frame is not None and _callsite.library_caller(queryset_frame):
         fields["library_caller"] = True
     if compiler is not None:
@@ -83,7 +83,7 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     return OrmContext(**fields)
 
 
-def _compiled(frame: FrameType, sql: str) -> dict[str, Any]:
+def _compiled(frame: FrameType, sql: str) -> ContextFields:
     """The model, joins and shape of the statement the ``execute_sql`` frame runs.
 
     Cached by statement text and compiler method: the same text names the
@@ -100,18 +100,18 @@ def _compiled(frame: FrameType, sql: str) -> dict[str, Any]:
     if comp is None or query is None:
         return {}
     model = getattr(query, "model", None)
-    found = {"model": _relations.label(model)} if model is not None else {}
+    fields: ContextFields = {"model": _relations.label(model)} if model is not None else {}
     try:
-        found.update(_shape.shape(comp))
+        fields.update(_shape.shape(comp))
     except Exception as exc:  # lose the shape, keep the rest of the context
         _failsafe.swallow("reading the statement's shape", exc)
-        return found
-    return _compiled_cache.put(sql, key, found) if sql else found
+        return fields
+    return _compiled_cache.put(sql, key, fields) if sql else fields
 
 
-def _queryset_fields(qs: Any) -> dict[str, Any]:
+def _queryset_fields(qs: Any) -> ContextFields:
     query = qs.__dict__.get("_query")
-    fields: dict[str, Any] = {}
+    fields: ContextFields = {}
     iterable = getattr(qs, "_iterable_class", None)
     fields["values"] = getattr(iterable, "__name__", "ModelIterable") != "ModelIterable"
     lookups = getattr(qs, "_prefetch_related_lookups", ())
@@ -120,8 +120,10 @@ def _queryset_fields(qs: Any) -> dict[str, Any]:
         x.prefetch_to for x in lookups if getattr(x, "queryset", None) is not None
     )
     names, is_defer = getattr(query, "deferred_loading", ((), True))
-    if names:
-        fields["defer" if is_defer else "only"] = tuple(sorted(names))
+    if names and is_defer:
+        fields["defer"] = tuple(sorted(names))
+    elif names:
+        fields["only"] = tuple(sorted(names))
     selected = getattr(query, "select_related", False)
     if selected is True:
         fields["select_related"] = ("*",)
@@ -140,7 +142,7 @@ def _flatten(tree: dict[str, Any], prefix: str) -> list[str]:
     return paths
 
 
-def _descriptor_fields(role: str, frame: FrameType, batched: bool) -> dict[str, Any]:
+def _descriptor_fields(role: str, frame: FrameType, batched: bool) -> ContextFields:
     local = frame.f_locals
     instance = local.get("instance")
     return {
@@ -151,7 +153,7 @@ def _descriptor_fields(role: str, frame: FrameType, batched: bool) -> dict[str, 
     }
 
 
-def _manager_fields(queryset: Any) -> dict[str, Any]:
+def _manager_fields(queryset: Any) -> ContextFields:
     hints = getattr(queryset, "_hints", None) or {}
     instance = hints.get("instance")
     if instance is None or not hasattr(instance, "_meta"):
@@ -204,7 +206,7 @@ def _read_relation(role: str, descriptor: Any, model: type) -> Relation | None:
     return _relations.relation(model, field)
 
 
-def _prefetch_fields(frame: FrameType, direct: bool) -> dict[str, Any]:
+def _prefetch_fields(frame: FrameType, direct: bool) -> ContextFields:
     """A prefetch level; ``direct``: the user called ``prefetch_related_objects()`` itself.
 
     A direct call for one instance (``prefetch_related_objects([user], "posts")``)
@@ -213,7 +215,7 @@ def _prefetch_fields(frame: FrameType, direct: bool) -> dict[str, Any]:
     """
     local = frame.f_locals
     lookup, level, instances = local.get("lookup"), local.get("level"), local.get("instances")
-    fields: dict[str, Any] = {"kind": "prefetch"}
+    fields: ContextFields = {"kind": "prefetch"}
     if lookup is not None and isinstance(level, int):
         fields["prefetch_lookup"] = str(lookup.get_current_prefetch_to(level))
         through = str(lookup.get_current_to_attr(level)[0])

@@ -5,38 +5,24 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ormwatch._analyse import _registry
+from ormwatch._kinds import Severity
+
 __all__ = ["SEVERITIES", "kind_label", "severity_rank", "subtitle"]
 
-# kind -> (one, many). Kinds not listed read as their name with spaces, so a
-# detector added later shows up without touching the panel.
-_KINDS: dict[str, tuple[str, str]] = {
-    "n_plus_one": ("N+1", "N+1"),
-    "prefetch_bypassed": ("prefetch bypassed", "prefetches bypassed"),
-    "repeated_write": ("repeated write", "repeated writes"),
-    "duplicate_query": ("duplicate", "duplicates"),
-    "slow_query": ("slow query", "slow queries"),
-    "unexpected_subquery": ("subquery", "subqueries"),
-    "unexpected_join": ("unexpected join", "unexpected joins"),
-    "prefetch_double_fetch": ("double prefetch", "double prefetches"),
-    "eager_load_ignored": ("eager load ignored", "eager loads ignored"),
-    "unused_eager_load": ("unused eager load", "unused eager loads"),
-    "full_fetch_for_count": ("full fetch to count", "full fetches to count"),
-}
-
 # severity -> heading, in display order.
-SEVERITIES: dict[str, str] = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+SEVERITIES: dict[str, str] = {Severity.WARNING.value: "Warnings", Severity.INFO.value: "Info"}
 
 
 def kind_label(kind: str, count: int = 1) -> str:
-    """``"N+1"``, ``"subquery"`` / ``"subqueries"``; unknown kinds by name."""
-    one, many = _KINDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
-    return one if count == 1 else many
+    """``"N+1"``, ``"subquery"`` / ``"subqueries"``, from its ``KindSpec``; unknown by name."""
+    spec = _registry.get(kind)
+    if spec is None:
+        return kind.replace("_", " ")
+    return spec.label if count == 1 else spec.plural
 
 
-def severity_rank(severity: str) -> int:
-    """Errors first, then warnings, infos, anything else."""
-    order = list(SEVERITIES)
-    return order.index(severity) if severity in order else len(order)
+severity_rank = Severity.rank
 
 
 def subtitle(stats: dict[str, Any]) -> str:

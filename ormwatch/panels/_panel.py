@@ -36,7 +36,6 @@ from ormwatch.panels import _labels, _render, _stats
 __all__ = ["OrmWatchPanel"]
 
 ICONS: dict[str | None, str] = {
-    "error": "ormwatch/icon-error.svg",
     "warning": "ormwatch/icon-warning.svg",
     None: "ormwatch/icon.svg",
 }
@@ -119,8 +118,7 @@ class OrmWatchPanel(Panel):
     def nav_icon(self) -> str:  # type: ignore[override]
         """A warning sign in the toolbar's sidebar when findings need attention."""
         severities = {f["severity"] for f in self._stats().get("findings", [])}
-        worst = next((s for s in ("error", "warning") if s in severities), None)
-        return ICONS[worst]
+        return ICONS["warning" if "warning" in severities else None]
 
     @property
     def content(self) -> str:

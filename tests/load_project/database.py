@@ -2,7 +2,7 @@
 
 ``create`` makes an empty database (a new SQLite file needs nothing; on
 PostgreSQL or MariaDB ``ORMWATCH_LOAD_DB_NAME`` is created through Django's
-maintenance connection), migrates it and seeds it with the example data.
+maintenance connection), migrates it and fills it with the example data.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(action: str) -> None:
                 cursor.execute(f"CREATE DATABASE {quoted}{charset}")
     if action == "create":
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("seed", verbosity=0)
+        call_command("demo_data", verbosity=0)
 
 
 if __name__ == "__main__":

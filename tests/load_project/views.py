@@ -15,7 +15,8 @@ POOL = ThreadPoolExecutor(2, thread_name_prefix="load-view")
 
 
 def _count(title: str) -> int:
-    return Post.objects.filter(title=title).count()
+    count: int = Post.objects.filter(title=title).count()
+    return count
 
 
 def threads(request: HttpRequest) -> HttpResponse:

@@ -54,7 +54,7 @@ class SMembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("person", "team_name")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SMembership]:
-        return super().get_queryset(request).prefetch_related("team")
+        return super().get_queryset(request).prefetch_related("team")  # type: ignore[no-any-return]
 
     @admin.display(description="Team")
     def team_name(self, membership: SMembership) -> str:

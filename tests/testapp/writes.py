@@ -11,7 +11,7 @@ from tests.testapp.models import Blog, Category, Pizza, Post, Topping
 
 def find_or_make_blog(name: str) -> Blog:
     blog, _ = Blog.objects.get_or_create(name=name)
-    return blog
+    return blog  # type: ignore[no-any-return]
 
 
 def retag(pizza: Pizza, toppings: list[Topping]) -> None:

@@ -1,4 +1,4 @@
-"""``manage.py seed``: the same few hundred rows on every run, in the seed notes' style.
+"""``manage.py demo_data``: the same few hundred rows on every run.
 
 Every value comes from the lists below or from ``random.Random(42)``, drawn in
 the same order whatever the database holds. Rows are looked up by their natural
@@ -21,7 +21,7 @@ from library.models import Book, City, Person
 from pizzeria.models import Pizza, Restaurant, Topping
 from shop.models import Company, Product
 
-# Blog owners and post writers: the names in seed 003's query results.
+# Blog owners and post writers.
 BLOG_NAMES = [
     "김영희", "하수진", "장주원", "이영자", "배정식", "윤서준",
     "김지연", "오정훈", "백준혁", "홍옥자", "하수빈", "이정자",
@@ -54,7 +54,7 @@ TOPPINGS = {
     "mozzarella": False, "pepperoni": False, "jalapeño": True, "chili oil": True,
     "mushrooms": False, "bulgogi": False, "kimchi": True, "sweet potato": False,
 }  # fmt: skip
-PIZZAS = {  # seed 004's two, then a Korean menu
+PIZZAS = {  # two classics, then a Korean menu
     "Hawaiian": ["ham", "pineapple", "mozzarella"],
     "Seafood": ["prawns", "smoked salmon", "mozzarella"],
     "Margherita": ["mozzarella"],
@@ -70,7 +70,7 @@ RESTAURANTS = [
     "서울 화덕", "부산 피자", "대구 피자하우스", "인천 나폴리",
     "광주 피체리아", "대전 오븐", "Napoli",
 ]  # fmt: skip
-COMPANIES = 36  # company_name1 .. company_name36, as in seed 002
+COMPANIES = 36  # company_name1 .. company_name36
 PRODUCTS_PER_COMPANY = (2, 4)
 
 CITIES = ["서울", "부산", "대구", "인천", "광주", "대전", "울산", "수원"]
@@ -80,7 +80,7 @@ AUTHORS = [
 ]  # fmt: skip
 BOOKS_PER_AUTHOR = 3
 
-USERS = {  # username: (last name, first name); test_user is seed 000's
+USERS = {  # username: (last name, first name)
     "test_user": ("", "test"),
     "kim_younghee": ("김", "영희"), "ha_sujin": ("하", "수진"), "lee_yeji": ("이", "예지"),
     "lee_seungmin": ("이", "승민"), "ryu_sanghyun": ("류", "상현"), "no_okja": ("노", "옥자"),

@@ -1,0 +1,1 @@
+"""Django's own test suite run twice, plain and under ormwatch (``scripts/django_suite.py``)."""
