@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 import ormwatch
 from tests.fix_support import Applied, apply_fixes
@@ -1266,3 +1267,27 @@ def test_first_on_an_ordered_related_model_is_fixed_by_the_prefetch(
     monkeypatch.setattr(PUser._meta, "ordering", ["username"])
     applied = apply_fixes(tmp_path, monkeypatch, module(P_IMPORTS, body))
     fixed(applied, [("n_plus_one", f"{N}.PUser.followers", "followers")])
+
+
+# django-zeal test_nplusones.py::test_works_in_web_requests: the N+1 of a request is reported;
+# two requests for one user each (each loading that user's profile) are no N+1.
+@pytest.mark.usefixtures("social")
+def test_requests_report_their_own_n_plus_one_and_are_not_grouped(
+    client: Client, social: list[PUser]
+) -> None:
+    with ormwatch.watch() as report:
+        response = client.get("/peers/users/")
+    assert response.status_code == 200
+    assert reported(report) == [("n_plus_one", f"{N}.PUser.profile", "profile")]
+    (finding,) = report.findings
+    assert finding.origin is not None
+    assert finding.origin.path.endswith("tests/testapp/peer_views.py")
+    assert finding.fix == (
+        'names = [user.profile.display_name for user in PUser.objects.select_related("profile")'
+        '.order_by("pk")]'
+    )
+    with ormwatch.watch() as report:
+        first = client.get(f"/peers/user/{social[0].pk}/")
+        second = client.get(f"/peers/user/{social[1].pk}/")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert reported(report) == []
