@@ -532,7 +532,7 @@ def test_what_the_peer_does_not_report_we_do_not(
 
 # django-zeal test_nplusones.py::test_has_configurable_threshold
 @pytest.mark.usefixtures("social")
-def test_a_higher_threshold_is_respected(settings: pytest.FixtureRequest) -> None:
+def test_a_higher_threshold_is_respected(settings: object) -> None:
     settings.ORMWATCH = {"N_PLUS_ONE_THRESHOLD": 5}  # type: ignore[attr-defined]
     with ormwatch.watch() as report:
         for post in PPost.objects.all():
@@ -946,7 +946,7 @@ def test_empty_lists_report_nothing(
 
 # nplusone tests.py::TestIntegration::test_many_to_many_whitelist: a rule silences the model.
 @pytest.mark.usefixtures("social")
-def test_an_ignore_rule_silences_the_relation(settings: pytest.FixtureRequest) -> None:
+def test_an_ignore_rule_silences_the_relation(settings: object) -> None:
     settings.ORMWATCH = {"IGNORE": [{"relation": "testapp.PUser.*"}]}  # type: ignore[attr-defined]
     with ormwatch.watch() as report:
         for user in PUser.objects.all():
@@ -1271,7 +1271,6 @@ def test_first_on_an_ordered_related_model_is_fixed_by_the_prefetch(
 
 # django-zeal test_nplusones.py::test_works_in_web_requests: the N+1 of a request is reported;
 # two requests for one user each (each loading that user's profile) are no N+1.
-@pytest.mark.usefixtures("social")
 def test_requests_report_their_own_n_plus_one_and_are_not_grouped(
     client: Client, social: list[PUser]
 ) -> None:
