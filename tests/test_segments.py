@@ -75,3 +75,20 @@ def test_duplicates_within_one_body_segment_are_still_found() -> None:
         list(Blog.objects.filter(name="x"))
         list(Blog.objects.filter(name="x"))
     assert kinds(report) == ["duplicate_query"]
+
+
+def test_an_n_plus_one_in_the_test_body_takes_no_origin_from_a_request(
+    client: Client, blog_data: list[Post]
+) -> None:
+    # linkding's API tests loop over the bookmarks they created; the request
+    # before had loaded the same rows, and its queryset was named as the line
+    # to fix (with a prefetch it already had).
+    mine = [Post(pk=p.pk, title=p.title, category_id=p.category_id) for p in blog_data]
+    with ormwatch.watch() as report:
+        client.get("/posts/")
+        names = [post.category.name for post in mine]
+    assert len(names) == len(blog_data)
+    body = [f for f in report.findings if f.call_site and f.call_site.path == __file__]
+    (finding,) = body
+    assert finding.kind == "n_plus_one"
+    assert finding.origin is None or finding.origin.path == __file__

@@ -40,7 +40,7 @@ def test_fixed_code_reports_nothing(case: Case) -> None:
 def test_the_lazy_queryset_is_recorded_with_its_lookup_and_conditions() -> None:
     with ormwatch.watch() as report:
         scenarios_shape.in_queryset_bad()
-    (query,) = report.queries
+    query = report.queries[-1]
     (sub,) = query.orm.subqueries
     assert (sub.kind, sub.lookup, sub.relation, sub.model, sub.table) == (
         "in_queryset",
@@ -147,3 +147,14 @@ def test_two_excludes_in_one_call_are_two_findings() -> None:
 def test_what_the_user_wrote_is_never_reported(written: object) -> None:
     found = findings_of(written)  # type: ignore[arg-type]
     assert [f.kind for f in found if f.kind == "unexpected_subquery"] == []
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_lazy_queryset_only_used_inside_in_is_not_reported() -> None:
+    # linkding's Tag.objects.filter(bookmark__in=bookmarks_query): one statement,
+    # planned as a whole; nothing fetches the bookmarks twice.
+    with ormwatch.watch() as report:
+        scenarios_shape.in_queryset_inline_quiet()
+    (query,) = report.queries
+    assert [s.kind for s in query.orm.subqueries] == ["in_queryset"]
+    assert report.findings == []

@@ -110,10 +110,14 @@ class Analysis:
 def _index_loaders(queries: Sequence[Query]) -> dict[int, tuple[Query, str]]:
     # One pass: remember the latest query that produced instances of each
     # model, and by which select_related path; a later load on an instance of
-    # that model hangs off it.
+    # that model hangs off it. Only within a request segment: a test looping
+    # over the rows it created is not reading what a request it made loaded.
     last: dict[str, tuple[Query, str]] = {}
     found: dict[int, tuple[Query, str]] = {}
+    segment = None
     for query in queries:
+        if query.segment != segment:
+            segment, last = query.segment, {}
         orm = query.orm
         if orm.relation is not None and (
             orm.kind in LOADS or (orm.kind == "prefetch" and orm.instance_pk is not None)

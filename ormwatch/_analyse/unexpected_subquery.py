@@ -1,7 +1,9 @@
 """A subquery Django wrote although the user did not ask for one.
 
-A lazy QuerySet passed to a lookup (``blog__in=Blog.objects.filter(...)``)
-is compiled into the statement as ``IN (SELECT ...)``; ``exclude()`` or
+A lazy QuerySet passed to a lookup (``blog__in=blogs``) is compiled into the
+statement as ``IN (SELECT ...)``: reported when the same rows were also
+fetched on their own (listed, then passed lazily), so the database finds
+them twice; ``exclude()`` or
 ``~Q()`` across a multi-valued relation becomes ``NOT EXISTS (SELECT ...)``,
 because "no related row matches" cannot be said with a join. Subqueries the
 user wrote (``Subquery``, ``Exists``, ``OuterRef``) are never recorded as
@@ -28,11 +30,44 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if query.orm.kind == "write" or not query.orm.subqueries:
             continue
         for index, sub in enumerate(query.orm.subqueries):
+            if sub.kind == "in_queryset" and not _fetched_alone(analysis, query, sub):
+                continue  # run once, inside the statement: the subquery is the cheap way
             nth = sum(1 for s in query.orm.subqueries[:index] if s.table == sub.table)
             key = (sub.kind, sub.lookup, query.call_site, query.fingerprint)
             groups.setdefault(key, []).append((query, sub, nth))
     for items in groups.values():
         yield _finding(items)
+
+
+def _fetched_alone(analysis: Analysis, query: Query, sub: ImplicitSubquery) -> bool:
+    """Whether the rows of a lazy queryset given to ``__in`` were also fetched on their own.
+
+    ``Tag.objects.filter(bookmark__in=bookmarks)`` is one statement whose
+    subquery the database plans with the rest: written on purpose, and
+    usually the cheap way. It is a waste when the same queryset was also
+    evaluated by itself (its rows listed, then passed lazily to ``__in``): the
+    database then finds the same rows twice. Seen as a statement of the same
+    request segment over the subquery's model, fetching every row (no LIMIT),
+    whose parameters appear in order among this statement's.
+    """
+    for other in analysis.queries:
+        if other is query or other.segment != query.segment or other.orm.model != sub.model:
+            continue
+        if other.orm.kind == "write" or " LIMIT " in other.sql.upper():
+            continue
+        if _within(query.params, other.params, bool(sub.conditions), other.sql):
+            return True
+    return False
+
+
+def _within(outer: object, inner: object, conditions: bool, inner_sql: str) -> bool:
+    if not isinstance(inner, (list, tuple)) or not inner:
+        # No parameters: the same rows only if neither filters them.
+        return not conditions and " WHERE " not in inner_sql.upper()
+    if not isinstance(outer, (list, tuple)):
+        return False
+    size = len(inner)
+    return any(list(outer[i : i + size]) == list(inner) for i in range(len(outer) - size + 1))
 
 
 def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
