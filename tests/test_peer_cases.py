@@ -1290,3 +1290,40 @@ def test_requests_report_their_own_n_plus_one_and_are_not_grouped(
         second = client.get(f"/peers/user/{social[1].pk}/")
     assert (first.status_code, second.status_code) == (200, 200)
     assert reported(report) == []
+
+
+# get() by another field names that field's __in lookup (in_bulk() needs a unique field).
+@pytest.mark.usefixtures("social")
+def test_get_by_another_field_in_a_loop_names_its_in_lookup() -> None:
+    names = list(PUser.objects.order_by("pk").values_list("username", flat=True))
+    with ormwatch.watch() as report:
+        for name in names:
+            _ = PUser.objects.get(username=name)
+    (finding,) = report.findings
+    assert finding.details == {"shape": "get_in_loop", "model": f"{N}.PUser", "lookup": "username"}
+    assert "PUser.objects.filter(username__in=) given the list of values" in finding.message
+
+
+# A loop over a variable assigned from something else (a helper's queryset) has no line of
+# this function to change: no origin, and no edit at an unrelated PPost.objects line above it.
+@pytest.mark.usefixtures("social")
+def test_a_loop_over_a_queryset_from_elsewhere_gets_no_wrong_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        "found.append(PPost.objects.filter(text='none').count())\n"
+        "posts = sorted_posts()\n"
+        "for post in posts.iterator(chunk_size=2):\n"
+        "    found.append(post.author.username)"
+    )
+    source = module(P_IMPORTS, body) + (
+        "\n\ndef sorted_posts():\n    return PPost.objects.order_by('pk')\n"
+    )
+    applied = apply_fixes(tmp_path, monkeypatch, source)
+    assert reported(applied.before.report) == [("n_plus_one", f"{N}.PPost.author", "author")]
+    (finding,) = applied.before.report.findings
+    # The loop's own line, which cannot be rewritten: the fix is the chain alone, no edit.
+    assert finding.origin is not None
+    assert finding.origin.code == "for post in posts.iterator(chunk_size=2):"
+    assert finding.fix == 'PPost.objects.select_related("author")'
+    assert (finding.edits, applied.patch) == ((), "")
