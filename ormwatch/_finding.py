@@ -23,6 +23,11 @@ class Finding:
     with certainty: the message then says what to do in words). ``loop_site``
     is the user line that repeats the call site when that is not the call
     site itself (a template loop calling a model method that runs the query).
+
+    ``relation`` is the relation the finding is about: for an N+1, the one whose
+    load repeats at the deepest level (``Category.blog`` for ``post.category.blog``);
+    for an eager load, the first level nothing read. ``path`` is that relation's
+    full lookup from the model of the queryset at the origin (``category__blog``).
     """
 
     kind: Kind
@@ -38,6 +43,7 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
     loop_site: CallSite | None = None
     edits: tuple[Edit, ...] = ()
+    path: str | None = None
 
     def __post_init__(self) -> None:
         # The enums, even when given their strings (``Kind("n_plus_one")``).
@@ -73,6 +79,7 @@ class Finding:
             "loop_site": self.loop_site.to_dict() if self.loop_site else None,
             "fix": self.fix,
             "relation": self.relation.to_dict() if self.relation else None,
+            "path": self.path,
             "query_count": self.query_count,
             "duration_ms": round(self.duration_ms, 4),
             "queries": [q.index for q in self.queries],

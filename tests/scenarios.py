@@ -255,7 +255,7 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         nested_bad,
         nested_fixed,
         "n_plus_one",
-        "testapp.Post.category",
+        "testapp.Category.blog",  # the relation that repeats deepest; path "category__blog"
         'select_related("category__blog")',
     ),
     (
@@ -263,7 +263,7 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         fk_then_m2m_bad,
         fk_then_m2m_fixed,
         "n_plus_one",
-        "testapp.Restaurant.best_pizza",
+        "testapp.Pizza.toppings",  # path "best_pizza__toppings"
         'select_related("best_pizza").prefetch_related("best_pizza__toppings")',
     ),
     (

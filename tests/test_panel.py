@@ -90,7 +90,8 @@ class TestNPlusOnePage:
             f"Triggered at {TEMPLATE}:10 testapp/panel_page.html {source}"
             "&lt;/td&gt;&lt;td&gt;{{ post.category.blog.name }}&lt;/td&gt;&lt;/tr&gt; "
             f"Fix at tests/testapp/views.py:{fix_line} panel_n_plus_one "
-            "posts = Post.objects.order_by(&#34;pk&#34;)"
+            "posts = Post.objects.order_by(&#34;pk&#34;) "
+            "Relation testapp.Category.blog , path category__blog"
         )
         fix = re.search(r'<pre class="ow-fix-code"><code>(.*?)</code></pre>', content)
         assert fix is not None

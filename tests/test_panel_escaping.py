@@ -153,6 +153,7 @@ def hostile_stats() -> dict[str, Any]:
                 "origin": 0,
                 "fix": payload(14),
                 "relation": payload(15),
+                "path": payload(17),
                 "query_count": 1,
                 "duration_ms": 1.0,
                 "saved_queries": 0,
@@ -161,7 +162,7 @@ def hostile_stats() -> dict[str, Any]:
                 "fix_lines": {"start": 7, "end": 9, "code": payload(18)},
             }
         ],
-        "patch": payload(17),
+        "patch": payload(19),
     }
 
 
@@ -169,8 +170,8 @@ def hostile_stats() -> dict[str, Any]:
 def test_every_field_is_escaped(hostile_stats: dict[str, Any], editor_url: str | None) -> None:
     content = _render.render(hostile_stats, editor_url, "/static/ormwatch/panel.css")
     assert_no_markup_from_data(content)
-    # Each field shows as text (the relation is not displayed).
-    for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18):
+    # Each field shows as text.
+    for n in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19):
         assert f"alert({n})&lt;/script&gt;" in content or f"alert%28{n}%29" in content, n
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from tests.testapp import class_views, views, writes
+from tests.testapp import class_views, peer_views, views, writes
 from tests.testapp.admin import other_site
 from tests.testapp.serializing import serializing_view
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("orders-table/", views.orders_table),
     path("cbv/order-numbers/", class_views.OrderNumbers.as_view()),
     path("cbv/order/<int:pk>/", class_views.OrderDetail.as_view()),
+    path("peers/users/", peer_views.users),
+    path("peers/user/<int:pk>/", peer_views.user),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,7 @@ class Analysis:
     claimed: set[int] = field(default_factory=set)
     _loaders: dict[int, tuple[Query, str]] | None = None
     _built_by_user: list[Query] | None = None
+    _prefetches: dict[tuple[int, str], int] | None = None
 
     def built_by_user(self) -> list[Query]:
         """The queries whose querysets the user's code built: what shape findings are about.
@@ -72,6 +74,33 @@ class Analysis:
         found = self._index().get(query.index)
         return found[1] if found else ""
 
+    def prefetched(self, query: Query) -> bool:
+        """``query`` is a related-manager call that bypassed a prefetch of its relation.
+
+        Django marks a prefetched reverse FK or many-to-many on the manager's
+        queryset (``OrmContext.prefetched``); a generic relation's manager
+        keeps no trace of its instance, so for it: the same relation was
+        prefetched earlier in the request segment, and the call site calls a
+        manager method other than ``all()`` on it (``post.comments.filter(...)``).
+        """
+        orm = query.orm
+        if orm.kind != "related_manager" or orm.relation is None:
+            return False
+        if orm.prefetched:
+            return True
+        if orm.relation.kind != "generic_relation" or query.call_site is None:
+            return False
+        if self._prefetches is None:
+            self._prefetches = {}
+            for q in self.queries:
+                if q.orm.kind == "prefetch" and q.orm.relation is not None:
+                    self._prefetches.setdefault((q.segment, str(q.orm.relation)), q.index)
+        first = self._prefetches.get((query.segment, str(orm.relation)))
+        if first is None or first > query.index:
+            return False
+        called = re.search(rf"\.{re.escape(orm.relation.field)}\.(\w+)\(", query.call_site.code)
+        return called is not None and called.group(1) != "all"
+
     def _index(self) -> dict[int, tuple[Query, str]]:
         if self._loaders is None:
             self._loaders = _index_loaders(self.queries)
@@ -90,7 +119,9 @@ def _index_loaders(queries: Sequence[Query]) -> dict[int, tuple[Query, str]]:
         if query.segment != segment:
             segment, last = query.segment, {}
         orm = query.orm
-        if orm.kind in LOADS and orm.relation is not None:
+        if orm.relation is not None and (
+            orm.kind in LOADS or (orm.kind == "prefetch" and orm.instance_pk is not None)
+        ):
             loader = last.get(orm.relation.model)
             if loader is not None:
                 found[query.index] = loader

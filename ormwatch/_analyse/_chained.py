@@ -83,6 +83,7 @@ def _finding(root: Query, loads: list[Query]) -> Finding | None:
         origin=origin,
         fix=eager.code,
         relation=loads[-1].orm.relation,
+        path=path,
         queries=loads,
         saved_queries=len(loads),
         details={"shape": SHAPE, "path": path},

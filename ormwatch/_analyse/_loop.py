@@ -29,6 +29,19 @@ def loop_site(query: Query) -> CallSite | None:
     return None
 
 
+def repeats(query: Query) -> bool:
+    """Whether a loop repeats ``query``'s call site: the line itself loops, or a line out from it.
+
+    A helper called once from each of two lines is no loop (zeal's single loads).
+    """
+    site = query.call_site
+    if site is None:
+        return False
+    if site.kind != "python" or _in_loop(site):
+        return True
+    return loop_site(query) is not None
+
+
 def _in_loop(site: CallSite) -> bool | None:
     """Whether ``site``'s line runs inside a loop of its function (None: unknown)."""
     code = _source.code_at(site)

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from ormwatch._analyse._analysis import Analysis, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _chain, _compose
+from ormwatch._fix import _chain, _compose, _source
+from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
-from ormwatch._query import CallSite, Query
+from ormwatch._query import CallSite, Query, Relation
 
 _VALUES = ("values", "values_list")
 
@@ -100,12 +101,17 @@ def _finding(
         edit = kept.edit()
     else:
         fix = None  # the message says what to do: no statement to rewrite was found
+    # select_related's lookups are read from the source: string literals, quotes and all.
+    names = [x if method == "prefetch_related" else _source.literal(x) for x in lookups if x]
+    path = next((n for n in names if isinstance(n, str)), None)
     return Finding(
         kind=Kind.EAGER_LOAD_IGNORED,
         message=message,
         call_site=query.call_site,
         origin=origin,
         fix=fix,
+        relation=_last_hop(query.orm.model, path, method == "select_related"),
+        path=path,
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
         details={"method": method, "lookups": list(lookups)},
@@ -129,3 +135,8 @@ KIND = KindSpec(
     detect=detect,
     claims=False,  # about one statement's shape or cost, not why it ran twice
 )
+
+
+def _last_hop(label: str | None, path: str | None, query_names: bool) -> Relation | None:
+    hops = _relations.walk(_compose.model_class(label), path, query_names) if path else None
+    return _relations.relation(hops[-1].model, hops[-1].field) if hops else None

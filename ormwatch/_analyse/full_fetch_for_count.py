@@ -43,11 +43,17 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     for query in analysis.built_by_user():
         orm = query.orm
         site = query.call_site
-        if orm.kind != "query" or orm.method not in ("len", "bool") or site is None:
+        if orm.kind not in ("query", "related_manager") or orm.method not in ("len", "bool"):
             continue
-        if site.kind == "python":
+        if site is not None and site.kind == "python":
             groups.setdefault(site, []).append(query)
+    threshold = analysis.settings.n_plus_one_threshold
     for site, queries in groups.items():
+        # len(obj.rel.all()) on one object counts; once per object of a loop it is an N+1
+        # (the prefetch that fixes it makes len() free).
+        managed = {q.orm.instance_pk for q in queries if q.orm.kind == "related_manager"}
+        if len(managed) >= threshold:
+            continue
         verdict = _verdict(site, str(queries[0].orm.method), queries[0].orm.model or "")
         if verdict is not None:
             yield _finding(site, queries, *verdict)
@@ -125,6 +131,8 @@ def _finding(
         fix=fix,
         queries=queries,
         sql_fragment=sql.split(" FROM ", 1)[0] if " FROM " in sql else None,
+        relation=queries[0].orm.relation,
+        path=queries[0].orm.relation.field if queries[0].orm.relation else None,
         details={"method": method},
         edits=(rewritten.edit,) if rewritten.edit is not None else (),
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _loop, _testcode
+from ormwatch._analyse import _chained, _gets, _loop, _served, _testcode
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -39,6 +39,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         family = [key, *_descendants(key, parent)]
         yield _finding(analysis, key, family, groups, parent)
     yield from _chained.detect(analysis, set(group_of))
+    yield from _gets.detect(analysis)
 
 
 def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
@@ -47,9 +48,14 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
         orm = query.orm
         if orm.relation is None or query.call_site is None or orm.batched:
             continue
-        if orm.kind == "related_manager" and orm.prefetched:
+        if analysis.prefetched(query):
             continue  # prefetch_bypassed explains these
-        if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
+        if orm.kind == "prefetch":
+            # prefetch_related_objects([obj], "rel") once per object of a loop (the
+            # instance key is set only for such a call): a load like any other.
+            if orm.instance_pk is None or not _loop.repeats(query):
+                continue
+        elif orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
             continue
         # Per request segment: three requests of one test, each loading one row, are
         # no N+1; nor are four test lines each calling a helper on one row.
@@ -117,8 +123,10 @@ def _finding(
     queries = sorted((q for k in family for q in groups[k]), key=lambda q: q.index)
     loader = analysis.loader(first)
     # Instances a select_related() produced: the fix extends the loader's path.
-    prefix = analysis.loader_path(first) if first.orm.kind != "deferred_load" else ""
-    root_model = loader.orm.model if prefix and loader and loader.orm.model else relation.model
+    joined = analysis.loader_path(first)
+    prefix = joined if first.orm.kind != "deferred_load" else ""
+    # A deferred field of a select_related() object is written from the loader's model too.
+    root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
     prefetched_by = (
         _prefetching_query(analysis, loader) if first.orm.kind != "deferred_load" else None
     )
@@ -142,17 +150,24 @@ def _finding(
             "loaded them: load what the handler needs once, before the delete"
         )
         what = str(relation)
+        path = relation.field
     elif first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        written = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        # A field of a select_related() object: "author__username" from the origin's model.
+        path = f"{joined}__{relation.field}" if joined else relation.field
+        written = _compose.deferred(root_model, path, only, defer, origin)
         fix, edit = written.code, written.edit
-        how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
+        how = f'load "{path}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
     else:
         # One path per leaf of the family: post.category.blog -> "category__blog".
-        paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
+        leaves = [k for k in family if k not in parent.values()]
+        paths = [_path(k, root, parent, groups) for k in leaves]
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
+        # The relation that repeats deepest: Category.blog for post.category.blog.
+        relation = groups[leaves[0]][0].orm.relation or relation
+        path = paths[0]
         eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
         edit = eager.edit if eager else None
@@ -164,6 +179,16 @@ def _finding(
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
+        uncached = next(filter(None, (_served.uncached_call(groups[k][0]) for k in family)), None)
+        if uncached is not None:
+            # pizza.toppings.filter(...) per pizza: a prefetch would run beside the same loop.
+            fix, edit, saved = None, None, 0
+            how = (
+                f"a prefetch would not help: {uncached}() on a related manager queries even "
+                f'when the relation is prefetched (only all() reads the cache); prefetch "{path}" '
+                f"and do the {uncached}() in Python over all(), or give a Prefetch() a queryset "
+                f"that does it and a to_attr, and read that attribute in the loop"
+            )
     if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load" and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
@@ -177,6 +202,7 @@ def _finding(
         origin=origin,
         fix=fix,
         relation=relation,
+        path=path,
         queries=queries,
         saved_queries=max(saved, 0),
         loop_site=_loop.loop_site(first),

@@ -20,7 +20,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[str, object], list[Query]] = {}
     for query in analysis.queries:
         orm = query.orm
-        if orm.kind == "related_manager" and orm.prefetched and orm.relation is not None:
+        if analysis.prefetched(query) and orm.relation is not None:
             groups.setdefault((str(orm.relation), query.call_site), []).append(query)
     for queries in groups.values():
         first = queries[0]
@@ -48,6 +48,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             origin=origin,
             fix=written.code if written is not None else None,
             relation=relation,
+            path=relation.field,
             queries=queries,
             saved_queries=len(queries),
             edits=(written.edit,) if written is not None and written.edit is not None else (),

@@ -79,20 +79,10 @@ def _kept(keys: list[str], use: Mapping[str, int], query: Query, proven: list[bo
     return None
 
 
-def _relation(model: Any, path: str, level: int) -> Relation | None:
-    """The relation of ``path``'s level ``level`` (0 is the first hop from ``model``)."""
-    field = owner = None
-    for name in path.split("__")[: level + 1]:
-        field = _relations.find(model, name) if model is not None else None
-        if field is None:
-            return None
-        owner, related = model, field.related_model
-        model = related if isinstance(related, type) else None
-    return _relations.relation(owner, field) if field is not None else None
-
-
 def _item(method: str, model: Any, path: str, accessors: str, level: int) -> Unused:
-    return (method, path, "__".join(path.split("__")[:level]), _relation(model, accessors, level))
+    hops = _relations.walk(model, "__".join(accessors.split("__")[: level + 1]))
+    relation = _relations.relation(hops[-1].model, hops[-1].field) if hops else None
+    return (method, path, "__".join(path.split("__")[:level]), relation)
 
 
 def _select_related(query: Query, model: Any, use: Mapping[str, int]) -> list[Unused]:
@@ -215,6 +205,7 @@ def _finding(item: Unused, queries: list[Query]) -> Finding | None:
         origin=origin,
         fix=fix,
         relation=relation,
+        path=unread[0],
         queries=queries,
         saved_queries=len(queries) - 1 if method == "prefetch_related" else 0,
         sql_fragment=fragment,

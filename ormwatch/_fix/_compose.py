@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ormwatch._fix import _chain, _edit, _source
+from ormwatch._fix import _chain, _edit, _source, _variables
 from ormwatch._introspect import _relations
 from ormwatch._query import CallSite
 from ormwatch._stack import _viewsite
@@ -187,6 +187,9 @@ def builder_line(origin: CallSite | None, model_name: str, reach: int = 40) -> C
         return origin
     if origin.code.startswith(_viewsite.DEFINITIONS):
         return None  # a view as the call site: the lines above are another definition
+    followed = _variables.builder(origin, anchor)
+    if followed is not None:  # the loop's variable was assigned in this function
+        return followed if isinstance(followed, CallSite) else None
     for line in range(origin.line - 1, max(origin.line - reach, 0), -1):
         text = linecache.getline(origin.path, line)
         stripped = text.strip()

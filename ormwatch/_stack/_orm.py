@@ -34,9 +34,12 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     chain: list[str] = []
     compiler = queryset_frame = descriptor = prefetch = None
     batched = cascade = raw = False
+    # The user called prefetch_related_objects() with no QuerySet method around it.
+    direct_prefetch = False
     for role, name, frame in hits:
         if role == r.QUERYSET or role == r.MODEL:
             chain.append(name)
+            direct_prefetch = False
             if role == r.QUERYSET:
                 queryset_frame = frame
         elif role == r.COMPILER:
@@ -51,6 +54,8 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
             raw = True
         if name == "prefetch_one_level":
             prefetch = prefetch or frame
+        elif name == "prefetch_related_objects":
+            direct_prefetch = True
     chain.reverse()
     method = chain[0] if chain else None
     queryset = queryset_frame.f_locals.get("self") if queryset_frame is not None else None
@@ -66,7 +71,7 @@ def context(hits: list[Hit], fingerprint: str, sql: str) -> OrmContext:
     if descriptor is not None:
         fields.update(_descriptor_fields(*descriptor, batched))
     elif prefetch is not None:
-        fields.update(_prefetch_fields(prefetch))
+        fields.update(_prefetch_fields(prefetch, direct_prefetch))
     else:
         fields.update(_manager_fields(queryset))
     if is_write:
@@ -201,7 +206,13 @@ def _read_relation(role: str, descriptor: Any, model: type) -> Relation | None:
     return _relations.relation(model, field)
 
 
-def _prefetch_fields(frame: FrameType) -> ContextFields:
+def _prefetch_fields(frame: FrameType, direct: bool) -> ContextFields:
+    """A prefetch level; ``direct``: the user called ``prefetch_related_objects()`` itself.
+
+    A direct call for one instance (``prefetch_related_objects([user], "posts")``)
+    is a load of that instance's relation, as a lazy load is: it gets the
+    instance's key, so a loop of them groups as an N+1.
+    """
     local = frame.f_locals
     lookup, level, instances = local.get("lookup"), local.get("level"), local.get("instances")
     fields: ContextFields = {"kind": "prefetch"}
@@ -215,6 +226,8 @@ def _prefetch_fields(frame: FrameType) -> ContextFields:
             if field is not None:
                 fields["relation"] = _relations.relation(model, field)
                 _reads.loaded(model, name, len(instances))
+                if direct and level == 0 and len(instances) == 1:
+                    fields["instance_pk"] = instances[0].pk
             elif through:
                 fields["relation"] = Relation(_relations.label(model), through, "unknown")
     return fields

@@ -62,6 +62,8 @@ QUERYSET_METHODS = {
     "_raw_delete": "delete",
     # ``async for`` runs only _fetch_all in asgiref's worker thread.
     "_fetch_all": "iterate",
+    # iterator() returns this generator: only its frame is on the stack when rows are read.
+    "_iterator": "iterator",
 }
 MODEL_METHODS = {
     "save": "save",

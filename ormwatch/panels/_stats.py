@@ -172,6 +172,7 @@ def build(report: Report, max_queries: int) -> dict[str, Any]:
             "loop_site": site(f.loop_site),
             "fix": f.fix,
             "relation": str(f.relation) if f.relation else None,
+            "path": f.path,
             "query_count": f.query_count,
             "duration_ms": round(f.duration_ms, 4),
             "saved_queries": f.saved_queries,

@@ -250,3 +250,43 @@ class LLogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+# Models of the peers' test apps (django-zeal's ``social`` app, nplusone's testapp), for
+# tests/test_peer_cases.py.
+
+
+class PTag(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    object_id = models.PositiveIntegerField(null=True)
+    obj = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PUser(models.Model):
+    username = models.CharField(max_length=50)
+    following = models.ManyToManyField("self", symmetrical=False, related_name="followers")
+    blocked = models.ManyToManyField("self", symmetrical=False)
+    tags = GenericRelation(PTag, related_query_name="user")
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class PProfile(models.Model):
+    user = models.OneToOneField(PUser, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class PPost(models.Model):
+    author = models.ForeignKey(PUser, on_delete=models.CASCADE, related_name="posts")
+    text = models.CharField(max_length=100, default="")
+
+    def __str__(self) -> str:
+        return self.text

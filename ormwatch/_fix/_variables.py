@@ -1,0 +1,85 @@
+"""Following a queryset variable back to the statement that built it, within one function.
+
+``for post in qs.iterator(chunk_size=2):`` loops over ``qs``; the line to
+change is where ``qs`` was assigned, not the nearest line above that mentions
+the model (another queryset of the same model may sit in between).
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+
+from ormwatch._fix import _source
+from ormwatch._query import CallSite
+
+_MAX_HOPS = 5  # qs = base; base = Post.objects...: a short chain of names at most
+
+
+def builder(site: CallSite, anchor: str) -> CallSite | bool | None:
+    """The line whose statement builds the queryset ``site`` iterates, by its variable.
+
+    Returns the assignment's site when it writes ``anchor`` (``Post.objects``),
+    ``False`` when the variable was assigned from something else (a call, a
+    parameter-built queryset: no line of this function can be changed), and
+    ``None`` when ``site`` iterates no local variable (the caller falls back).
+    """
+    code = _source.code_at(site)
+    if code is None:
+        return None
+    name = _iterated_name(code, site.line)
+    if name is None or not code.is_local(name):
+        return None
+    before = site.line
+    for _ in range(_MAX_HOPS):
+        assigned = _last_assignment(code, name, before)
+        if assigned is None:
+            return None
+        value = ast.get_source_segment(code.source, assigned.value) or ""
+        if anchor in value:
+            text = linecache.getline(site.path, assigned.lineno).strip()
+            return CallSite(site.path, assigned.lineno, site.function, text, "python")
+        root = _root_name(assigned.value)
+        if root is None or not code.is_local(root):
+            return False
+        name, before = root, assigned.lineno
+    return False
+
+
+def _iterated_name(code: _source.Code, line: int) -> str | None:
+    """The local name at the root of what the loop at ``line`` iterates."""
+    iters: list[ast.expr] = []
+    statement = code.statement
+    if isinstance(statement, (ast.For, ast.AsyncFor)) and statement.lineno == line:
+        iters.append(statement.iter)
+    for node in ast.walk(statement):
+        if isinstance(node, ast.comprehension):
+            iters.append(node.iter)
+    roots = {_root_name(it) for it in iters} - {None}
+    return roots.pop() if len(roots) == 1 else None
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """``qs`` for ``qs``, ``qs.iterator(chunk_size=2)`` or ``qs.filter(x=1).all()``."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        else:
+            return None
+
+
+def _last_assignment(code: _source.Code, name: str, before: int) -> ast.Assign | None:
+    found: ast.Assign | None = None
+    for node in ast.walk(code.function):
+        if (
+            isinstance(node, ast.Assign)
+            and node.lineno < before
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and (found is None or node.lineno > found.lineno)
+        ):
+            found = node
+    return found
