@@ -11,21 +11,29 @@ PYTEST_ARGS ?=
 # Tools beyond the package's own extras. They mirror the `test` and `lint`
 # dependency groups in pyproject.toml (listed here because `pip install
 # --group` needs pip >= 25.1, newer than many venvs start with).
-TEST_TOOLS := build hypothesis playwright 'pytest-xdist>=3.5' 'opentelemetry-api>=1.20' \
-              'opentelemetry-sdk>=1.20' 'gunicorn>=25.1' 'uvicorn>=0.30'
+# tests/test_makefile.py checks that they match.
+TEST_TOOLS := 'build>=1.2' 'hypothesis>=6' 'playwright>=1.40' 'pytest-xdist>=3.5' \
+              'opentelemetry-api>=1.20' 'opentelemetry-sdk>=1.20' 'gunicorn>=25.1' \
+              'uvicorn>=0.30' 'ipython>=8'
 LINT_TOOLS := 'ruff>=0.8' 'mypy>=1.13' 'django-stubs>=5.1'
+DIST_TOOLS := 'build>=1.2' 'twine>=5'
 NOX        := 'nox>=2025.2.9'
 
 # Stamp files record what has been installed, so a second run is instant.
 # The package stamp depends on pyproject.toml: editing it re-installs.
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv test test-postgres test-mariadb lint demo bench matrix clean
+.PHONY: venv test test-postgres test-mariadb lint demo dist bench matrix clean
 
 venv: $(STAMP)-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# The demo needs the package and the toolbar only; the tests need the rest.
+$(STAMP)-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[toolbar]'
+	touch $@
 
 $(STAMP)-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[toolbar,pytest]' $(TEST_TOOLS)
@@ -43,6 +51,10 @@ $(STAMP)-mariadb: $(STAMP)-dev
 
 $(STAMP)-lint: $(STAMP)-dev
 	$(BIN)/python -m pip install $(LINT_TOOLS)
+	touch $@
+
+$(STAMP)-dist: | $(BIN)/python
+	$(BIN)/python -m pip install $(DIST_TOOLS)
 	touch $@
 
 $(STAMP)-nox: $(STAMP)-dev
@@ -68,10 +80,17 @@ lint: $(STAMP)-lint
 	$(BIN)/mypy
 
 # The example project on http://127.0.0.1:8000/ with django-debug-toolbar.
-demo: venv
+demo: $(STAMP)-demo
 	$(BIN)/python example_project/manage.py migrate --noinput
 	$(BIN)/python example_project/manage.py seed
 	$(BIN)/python example_project/manage.py runserver 127.0.0.1:8000
+
+# The sdist and the wheel in dist/, checked by twine (what PyPI would render).
+# `pip install 'dist/ormwatch-<version>-py3-none-any.whl[toolbar]'` installs it.
+dist: $(STAMP)-dist
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # Benchmarks (bench/run.py; docs/performance.md) run in their own venv with
 # the peers they compare against: django-query-doctor registers a pytest

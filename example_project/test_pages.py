@@ -111,6 +111,16 @@ def test_the_index_links_every_page(client: Client) -> None:
     assert "216 posts" in html
 
 
+def test_the_docs_links_land_on_each_kind(client: Client) -> None:
+    # The kind badges link to docs/findings.md as this project serves it.
+    response = client.get(reverse("findings-doc"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for kind in sorted({kind for pitfall in PITFALLS for kind in pitfall.kinds}):
+        assert f'<h2 id="{kind}">{kind}</h2>' in html
+    assert "select_related(" in html
+
+
 def test_the_index_has_no_findings(client: Client) -> None:
     with ormwatch.watch() as report:
         assert client.get("/").status_code == 200

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ormwatch._errors import OrmWatchError, OrmWatchWarning
+from ormwatch._finding import Finding
+from ormwatch._fix._edit import Edit
 from ormwatch._ignore import ignore
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import (
@@ -14,13 +16,14 @@ from ormwatch._query import (
     Relation,
 )
 from ormwatch._record import watch
-from ormwatch._report import Finding, Report
+from ormwatch._report import Report
 from ormwatch._testing import OrmWatchTestMixin, assert_clean, assert_max_queries
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "CallSite",
+    "Edit",
     "Finding",
     "ImplicitSubquery",
     "JoinedRelation",

@@ -41,6 +41,10 @@ def _editor_url(value: Any) -> bool:
     return value is None or (isinstance(value, str) and "{path}" in value and "{line}" in value)
 
 
+def _paths(value: Any) -> bool:
+    return value is None or (_str_list(value) and all(v.startswith("/") for v in value))
+
+
 def _raise(value: Any) -> bool:
     return isinstance(value, bool) or _str_list(value)
 
@@ -63,6 +67,7 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "REPEATED_WRITE_THRESHOLD": (_positive_int, "a whole number of repeats of at least 1, e.g. 2"),
     "DUPLICATE_THRESHOLD": (_positive_int, "a whole number of repeats of at least 1, e.g. 2"),
     "SLOW_QUERY_MS": (_number, "a number of milliseconds, e.g. 100"),
+    "REPORT_WRITES_IN_TESTS": (lambda v: isinstance(v, bool), "True or False"),
     "IGNORE": (
         lambda v: isinstance(v, (list, tuple)),
         'a list of rules such as {"kind": "n_plus_one"}',
@@ -73,6 +78,11 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "PANEL_MAX_QUERIES": (_positive_int, "a positive whole number, e.g. 2000"),
     "SAMPLE_RATE": (_fraction, "a number from 0 to 1, e.g. 0.1 to record one request in ten"),
+    "EXCLUDE_PATHS": (
+        _paths,
+        "None for django-debug-toolbar's URLs, or a list of path prefixes starting with /, "
+        'e.g. ["/__debug__/", "/health/"]',
+    ),
 }
 
 

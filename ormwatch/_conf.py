@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "REPEATED_WRITE_THRESHOLD": 2,
     "DUPLICATE_THRESHOLD": 2,
     "SLOW_QUERY_MS": 100.0,
+    # Report repeated writes in test modules too (set-up loops write rows one by one on purpose).
+    "REPORT_WRITES_IN_TESTS": False,
     # Rules silencing findings: dicts with any of kind, relation, path, fingerprint.
     "IGNORE": [],
     # Turns paths into editor links, e.g. "vscode://file/{path}:{line}".
@@ -42,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "PANEL_MAX_QUERIES": 2000,
     # Fraction of requests the middleware records (0 to 1), for staging fleets.
     "SAMPLE_RATE": 1.0,
+    # Path prefixes the middleware never records or logs; None: the toolbar's URLs.
+    "EXCLUDE_PATHS": None,
 }
 
 
@@ -63,10 +67,12 @@ class Settings:
     repeated_write_threshold: int
     duplicate_threshold: int
     slow_query_ms: float
+    report_writes_in_tests: bool
     ignore: tuple[dict[str, Any], ...]
     editor_url: str | None
     panel_max_queries: int
     sample_rate: float
+    exclude_paths: tuple[str, ...] | None  # None: django-debug-toolbar's URL prefix
 
 
 def _enabled(value: Any) -> bool:
@@ -135,8 +141,14 @@ def _build(values: dict[str, Any]) -> Settings:
         repeated_write_threshold=int(values["REPEATED_WRITE_THRESHOLD"]),
         duplicate_threshold=int(values["DUPLICATE_THRESHOLD"]),
         slow_query_ms=float(values["SLOW_QUERY_MS"]),
+        report_writes_in_tests=bool(values["REPORT_WRITES_IN_TESTS"]),
         ignore=tuple(dict(rule) for rule in values["IGNORE"]),
         editor_url=str(values["EDITOR_URL"]) if values["EDITOR_URL"] else None,
         panel_max_queries=int(values["PANEL_MAX_QUERIES"]),
         sample_rate=float(values["SAMPLE_RATE"]),
+        exclude_paths=(
+            None
+            if values["EXCLUDE_PATHS"] is None
+            else tuple(str(p) for p in values["EXCLUDE_PATHS"])
+        ),
     )

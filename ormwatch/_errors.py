@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ormwatch._report import Finding
+    from ormwatch._finding import Finding
 
 
 class OrmWatchWarning(UserWarning):

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ormwatch._report import Finding
+    from ormwatch._finding import Finding
 
 _ALL = "*"
 ignored_kinds: ContextVar[frozenset[str]] = ContextVar("ormwatch_ignored", default=frozenset())

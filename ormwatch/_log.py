@@ -12,7 +12,7 @@ import logging
 import warnings
 
 from ormwatch._errors import OrmWatchWarning
-from ormwatch._format import one_line, printable
+from ormwatch._format import log_message, printable
 from ormwatch._report import Report
 
 logger = logging.getLogger("ormwatch")
@@ -24,11 +24,11 @@ def log_report(report: Report, label: str, emit_warnings: bool = False) -> None:
     for finding in findings:
         logger.log(
             logging.INFO if finding.informational else logging.WARNING,
-            one_line(finding),
+            log_message(finding),
             extra={"ormwatch": {"request": label, **finding.to_dict()}},
         )
         if emit_warnings and not finding.informational:
-            warnings.warn(one_line(finding), OrmWatchWarning, stacklevel=2)
+            warnings.warn(log_message(finding), OrmWatchWarning, stacklevel=2)
     if logger.isEnabledFor(logging.INFO):
         counts: dict[str, int] = {}
         for finding in findings:

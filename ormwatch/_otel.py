@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ormwatch._report import Finding, Report
+from ormwatch._finding import Finding
+from ormwatch._report import Report
 
 try:
     from opentelemetry import trace

@@ -1,71 +1,20 @@
-"""Findings and the report a watch() block hands back."""
+"""The report a watch() block hands back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from ormwatch import _failsafe
-from ormwatch._query import CallSite, Query, Relation
+from ormwatch._finding import Finding
+from ormwatch._fix._patch import unified_diff
+from ormwatch._query import Query
 
 if TYPE_CHECKING:
     from ormwatch._record._recording import Recording
 
-__all__ = ["Finding", "Report"]
-
-
-@dataclass(slots=True, eq=False)
-class Finding:
-    """Something wrong with a set of queries, where it happened, and the fix.
-
-    ``call_site`` is the line that triggered the queries (a template line when
-    a template did); ``origin`` is the line where the queryset should change;
-    ``fix`` is the code to write there.
-    """
-
-    kind: str
-    message: str
-    severity: str = "warning"
-    call_site: CallSite | None = None
-    origin: CallSite | None = None
-    fix: str | None = None
-    relation: Relation | None = None
-    queries: list[Query] = field(default_factory=list)
-    saved_queries: int = 0
-    sql_fragment: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def query_count(self) -> int:
-        return len(self.queries)
-
-    @property
-    def informational(self) -> bool:
-        """An ``info`` finding: logged at INFO and shown, but it never fails a test or a request."""
-        return self.severity == "info"
-
-    @property
-    def duration_ms(self) -> float:
-        return sum(q.duration_ms for q in self.queries)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "severity": self.severity,
-            "call_site": self.call_site.to_dict() if self.call_site else None,
-            "origin": self.origin.to_dict() if self.origin else None,
-            "fix": self.fix,
-            "relation": self.relation.to_dict() if self.relation else None,
-            "query_count": self.query_count,
-            "duration_ms": round(self.duration_ms, 4),
-            "queries": [q.index for q in self.queries],
-            "saved_queries": self.saved_queries,
-            "sql_fragment": self.sql_fragment,
-            "details": self.details,
-        }
+__all__ = ["Report", "failing_findings"]
 
 
 class Report:
@@ -125,6 +74,14 @@ class Report:
             f"<ormwatch.Report {self.query_count} queries, {self.sql_ms:.1f} ms, "
             f"{len(self.findings)} findings>"
         )
+
+    def patch(self, cwd: str | None = None) -> str:
+        """Every finding's edits as one unified diff (paths relative to ``cwd``).
+
+        Edits of one statement are merged, and the imports the fixes need are
+        added; ``git apply`` takes the result.
+        """
+        return unified_diff((e for f in self.findings for e in f.edits), cwd)
 
     def to_dict(self) -> dict[str, Any]:
         return {

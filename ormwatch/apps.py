@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.signals import setting_changed
+from django.core.signals import request_finished, request_started, setting_changed
 from django.utils.autoreload import file_changed
 
 
@@ -14,9 +14,12 @@ class OrmWatchConfig(AppConfig):
 
     def ready(self) -> None:
         from ormwatch import _checks  # noqa: F401 - registers the system checks
-        from ormwatch._record import install
+        from ormwatch._record import _requests, install
 
         install()
+        # Which request a statement ran in, and its status (unused_eager_load).
+        request_started.connect(_requests.started, dispatch_uid="ormwatch.request_started")
+        request_finished.connect(_requests.finished, dispatch_uid="ormwatch.request_finished")
         setting_changed.connect(_settings_changed, dispatch_uid="ormwatch.settings")
         file_changed.connect(_file_changed, dispatch_uid="ormwatch.file_changed")
 
@@ -26,9 +29,9 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
     # ORMWATCH or DEBUG by themselves (see _conf.get); the call-site caches
     # depend on LIBRARY_PATHS and USER_PATHS and are dropped here.
     if setting == "ORMWATCH":
-        from ormwatch import _frames
+        from ormwatch import _stack
 
-        _frames.clear_caches()
+        _stack.clear_caches()
 
 
 def _file_changed(file_path: Any, **kwargs: Any) -> None:
@@ -36,7 +39,7 @@ def _file_changed(file_path: Any, **kwargs: Any) -> None:
     # only resets the template loaders for templates; their cached sites go here.
     # Returning None leaves the restart decision to Django.
     from ormwatch import _failsafe
-    from ormwatch._frames import _callsite
+    from ormwatch._stack import _callsite
 
     try:
         _callsite.forget_file(str(file_path))

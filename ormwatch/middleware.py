@@ -4,7 +4,8 @@ Sync and async capable. It shares one recording per request with the toolbar
 panel (whichever runs first starts it), so the two can stand in either order.
 Recording is off unless ``ORMWATCH["ENABLED"]`` says so, or ``DEBUG`` when
 that is left as ``None``; ``SAMPLE_RATE`` then picks the fraction of requests
-it records. When OpenTelemetry is installed and the request's span is
+it records, and ``EXCLUDE_PATHS`` (by default the toolbar's URLs) the ones it
+never does. When OpenTelemetry is installed and the request's span is
 recording, the findings also go onto that span (``ormwatch._otel``).
 """
 
@@ -19,8 +20,9 @@ from django.http import HttpRequest, HttpResponse
 
 from ormwatch import _conf, _failsafe
 from ormwatch._errors import OrmWatchError
+from ormwatch._excluded import excluded
 from ormwatch._log import log_report
-from ormwatch._record import request_scope
+from ormwatch._record import _requests, request_scope
 from ormwatch._report import Report, failing_findings
 
 __all__ = ["OrmWatchMiddleware"]
@@ -31,6 +33,11 @@ def _sampled(settings: _conf.Settings) -> bool:
     if not settings.enabled:
         return False
     return settings.sample_rate >= 1.0 or _draw() < settings.sample_rate
+
+
+def _recorded(request: HttpRequest, settings: _conf.Settings) -> bool:
+    """Sampled, and not under ``EXCLUDE_PATHS`` (by default the toolbar's own views)."""
+    return _sampled(settings) and not excluded(request.path_info, settings)
 
 
 class OrmWatchMiddleware:
@@ -49,20 +56,22 @@ class OrmWatchMiddleware:
         if self.is_async:
             return self.__acall__(request)
         settings = _conf.get()
-        if not _sampled(settings):
+        if not _recorded(request, settings):
             return self.get_response(request)
         with request_scope() as report:
             response = self.get_response(request)
+            _requests.answered(report.queries, response)
         self._after(request, report, settings)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         settings = _conf.get()
         get_response: Callable[[HttpRequest], Awaitable[HttpResponse]] = self.get_response
-        if not _sampled(settings):
+        if not _recorded(request, settings):
             return await get_response(request)
         with request_scope() as report:
             response = await get_response(request)
+            _requests.answered(report.queries, response)
         self._after(request, report, settings)
         return response
 

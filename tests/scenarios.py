@@ -142,8 +142,8 @@ def fk_then_m2m_fixed() -> None:
 
 
 def prefetch_filter_bad() -> None:
-    for pizza in Pizza.objects.prefetch_related("toppings"):  # origin
-        _ = list(pizza.toppings.filter(spicy=True))  # call
+    for pizza in Pizza.objects.prefetch_related("toppings"):
+        _ = list(pizza.toppings.filter(spicy=True))  # call origin
 
 
 def prefetch_filter_fixed() -> None:
@@ -272,7 +272,7 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         prefetch_filter_fixed,
         "prefetch_bypassed",
         "testapp.Pizza.toppings",
-        'Prefetch("toppings", queryset=Topping.objects.filter(',
+        "_ = list([topping for topping in pizza.toppings.all() if topping.spicy])",
     ),
     (
         "save loop",
@@ -290,7 +290,14 @@ CASES: list[tuple[str, Callable[[], None], Callable[[], None], str, str | None, 
         None,
         "Blog.objects.bulk_create(",
     ),
-    ("duplicate", duplicate_bad, duplicate_fixed, "duplicate_query", None, "list(queryset)"),
+    (
+        "duplicate",
+        duplicate_bad,
+        duplicate_fixed,
+        "duplicate_query",
+        None,
+        'blog_rows = list(Blog.objects.filter(name__contains="김"))\n_ = list(blog_rows)',
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, FilteredRelation, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from tests import scenarios
 from tests.testapp.models import (
@@ -210,22 +210,6 @@ def two_filters_fixed() -> None:
     _ = list(Blog.objects.filter(Exists(named)).filter(Exists(with_post)))
 
 
-def filter_join_bad() -> None:
-    _ = list(Product.objects.filter(product_owned_company__name="company_name34"))  # call origin
-
-
-def filter_join_fixed() -> None:
-    # Seed 002, verbatim.
-    _ = list(
-        Product.objects.annotate(
-            this_is_join_table_name=FilteredRelation(
-                "product_owned_company",
-                condition=Q(product_owned_company__name="company_name34"),
-            ),
-        ).filter(this_is_join_table_name__isnull=False)
-    )
-
-
 # prefetch_double_fetch -------------------------------------------------------
 
 
@@ -376,7 +360,7 @@ def bool_variable_fixed() -> None:
     _ = posts.count()
 
 
-WARN, INFO = "warning", "info"
+WARN = "warning"
 CASES: list[Case] = [
     Case(
         "in queryset (seed 001)",
@@ -512,16 +496,6 @@ CASES: list[Case] = [
         "unexpected_join",
         WARN,
         'Exists(Category.objects.filter(blog=OuterRef("pk"), post__title="quid 00"))',
-        "INNER JOIN",
-    ),
-    Case(
-        "filter join (seed 002)",
-        filter_join_bad,
-        filter_join_fixed,
-        "unexpected_join",
-        INFO,
-        'FilteredRelation("product_owned_company", '
-        'condition=Q(product_owned_company__name="company_name34"))',
         "INNER JOIN",
     ),
     Case(

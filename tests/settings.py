@@ -109,3 +109,7 @@ else:
 
 # Two aliases so that tests can prove every alias is recorded.
 DATABASES = {"default": _database(_vendor), "other": _other}
+
+# The suite's scenarios and test app live in tests/, which ormwatch takes for
+# test code; their write loops stand for application code.
+ORMWATCH = {"REPORT_WRITES_IN_TESTS": True}

@@ -8,8 +8,11 @@ tests/testapp/admin.py holds the admins.
 
 from __future__ import annotations
 
+import datetime
 import inspect
+import os
 
+import django
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -79,3 +82,31 @@ def test_a_changelist_n_plus_one_is_fixed_in_the_model_admin(
     assert (finding.origin.path, finding.origin.line) == (SOURCE, line_of(origin))
     assert finding.origin.code.startswith(origin)
     assert finding.fix == fix
+
+
+@pytest.fixture
+def memberships(blog_data: list[Post]) -> None:
+    from tests.testapp.models import Person, SMembership, STeam
+
+    for n in range(3):
+        person = Person.objects.create(name=f"p{n}")
+        team = STeam.objects.create(name=f"t{n}")
+        SMembership.objects.create(person=person, team=team, joined=datetime.date(2026, 1, n + 1))
+
+
+@pytest.mark.usefixtures("memberships")
+@pytest.mark.parametrize(
+    "url", ["/admin/testapp/post/", "/admin/testapp/category/", "/admin/testapp/smembership/"]
+)
+def test_no_site_is_in_an_installed_package(staff: Client, url: str) -> None:
+    # Django's admin templates run queries (the date hierarchy, the result
+    # list), but they are not the user's lines: neither a call site, nor an
+    # origin, nor a line of the stack.
+    library = os.path.dirname(django.__file__)
+    with ormwatch.watch() as report:
+        assert staff.get(url).status_code == 200
+    assert report.queries
+    sites = [q.call_site for q in report.queries] + [s for q in report.queries for s in q.stack]
+    sites += [f.call_site for f in report.findings] + [f.origin for f in report.findings]
+    assert [s for s in sites if s is not None and s.path.startswith(library)] == []
+    assert all(q.call_site is not None for q in report.queries if q.orm.model)

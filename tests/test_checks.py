@@ -27,6 +27,7 @@ def test_no_setting_and_good_settings_pass() -> None:
         "SLOW_QUERY_MS": 250,
         "N_PLUS_ONE_THRESHOLD": 3,
         "SAMPLE_RATE": 0.1,
+        "EXCLUDE_PATHS": ["/__debug__/", "/health/"],
     }
     with override_settings(ORMWATCH=good):
         assert check_settings() == []
@@ -55,6 +56,9 @@ def test_e001_unknown_key_suggests_the_close_one() -> None:
         ("SAMPLE_RATE", "0.1", "a number from 0 to 1"),
         ("SAMPLE_RATE", True, "a number from 0 to 1"),
         ("SAMPLE_RATE", float("nan"), "a number from 0 to 1"),
+        ("EXCLUDE_PATHS", "/__debug__/", "a list of path prefixes starting with /"),
+        ("EXCLUDE_PATHS", ["__debug__/"], "a list of path prefixes starting with /"),
+        ("EXCLUDE_PATHS", [b"/__debug__/"], "a list of path prefixes starting with /"),
     ],
 )
 def test_e002_wrong_type_says_what_to_write(key: str, value: object, hint: str) -> None:

@@ -88,3 +88,30 @@ def test_the_template_n_plus_one_page_and_its_fixed_twin(example_server: str, pa
     panel = open_panel(page)
     assert panel.locator(".ow-finding").count() == 0
     assert "No findings" in panel.locator(".ow-clean").inner_text()
+
+
+# Every link of the index that the toolbar covers, with the toolbar open (its
+# default): the element at the link's centre, once scrolled into view, must be
+# the link.
+COVERED_LINKS = """
+() => [...document.querySelectorAll("body > table a, body > nav a")].filter((link) => {
+    link.scrollIntoView({block: "center", inline: "center"});
+    const box = link.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return !(hit && link.contains(hit));
+}).map((link) => link.textContent + " " + link.getAttribute("href"))
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1920, 1080)])
+def test_the_index_links_are_clickable_with_the_toolbar_open(
+    example_server: str, page: Any, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{example_server}/")
+    assert page.locator("#djDebugToolbar").is_visible()
+    assert page.locator("body > table a").count() >= 60
+    assert page.evaluate(COVERED_LINKS) == []
+    # The last column, nearest the toolbar: a real click lands on the page.
+    page.locator("body > table tbody tr").first.locator("a.fixed").click()
+    page.wait_for_url(f"{example_server}/n-plus-one-fk/fixed/")

@@ -3,20 +3,23 @@
 `templates/` and `static/` live at the top of the repository and reach the
 package through the `ormwatch/templates` and `ormwatch/static` symlinks. These
 tests build the sdist and the wheel (the wheel from the sdist, as pip would from
-PyPI), read both archives, then install the wheel with its dependencies into a
-new virtualenv and look for the files through `importlib.resources` there.
-That install takes a few seconds: pip finds Django & co. in its cache or on
-the package index.
+PyPI), read both archives and the wheel's metadata, then install the wheel with
+the extras README's install section names into a new virtualenv, look for the
+files through `importlib.resources` there, import the panel and load the pytest
+plugin. That install takes a few seconds: pip finds Django & co. in its cache
+or on the package index.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
 import zipfile
+from email.parser import Parser
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +28,7 @@ import pytest
 import ormwatch
 
 REPO = Path(__file__).resolve().parent.parent
+NOXFILE = REPO / "noxfile.py"
 DATA_DIRS = ("templates", "static")
 # Everything the sdist may hold at its top level: the package, its data, its
 # docs, and what hatchling always adds.
@@ -110,6 +114,40 @@ def test_sdist_contains_package_data(dists: dict[str, Path]) -> None:
     assert missing == []
 
 
+def wheel_metadata(wheel: Path) -> list[tuple[str, str]]:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(name).decode()
+    return list(Parser().parsestr(text, headersonly=True).items())
+
+
+def test_wheel_classifiers_name_every_supported_version(dists: dict[str, Path]) -> None:
+    classifiers = {value for key, value in wheel_metadata(dists["wheel"]) if key == "Classifier"}
+    # The Django series the matrix tests (noxfile.py) and the Pythons of
+    # README's requirements. hatchling rejects classifiers PyPI does not know.
+    djangos = re.findall(r'^\s+\(_interpreter\(.*\), "(\d+\.\d+)"\),$', NOXFILE.read_text(), re.M)
+    assert djangos == ["5.2", "6.0", "6.1"]
+    pythons = ["3.10", "3.11", "3.12", "3.13"]
+    assert "Python 3.10 to 3.13" in (REPO / "README.md").read_text()
+    expected = {f"Framework :: Django :: {v}" for v in djangos}
+    expected |= {f"Programming Language :: Python :: {v}" for v in pythons}
+    assert sorted(expected - classifiers) == []
+    listed = {
+        c for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    }
+    assert listed == {f"Programming Language :: Python :: {v}" for v in pythons}
+
+
+def test_readme_installs_the_wheel_make_dist_builds(dists: dict[str, Path]) -> None:
+    assert f'pip install "dist/{dists["wheel"].name}[toolbar]"' in (REPO / "README.md").read_text()
+
+
+def test_wheel_names_no_project_address(dists: dict[str, Path]) -> None:
+    # ormwatch has no public repository or site yet: an address here would be
+    # invented. Replace this test when there is one to name.
+    assert [v for k, v in wheel_metadata(dists["wheel"]) if k in ("Project-URL", "Home-page")] == []
+
+
 def test_sdist_contains_only_the_package_and_its_docs(dists: dict[str, Path]) -> None:
     names = sdist_names(dists["sdist"])
     assert [name for name in names if name.split("/")[0] not in SDIST_TOP_LEVEL] == []
@@ -136,19 +174,45 @@ print(json.dumps({"file": ormwatch.__file__, "files": sorted(walk(root, ""))}))
 """
 
 
+# The outputs a user installs the extras for: the toolbar panel and the plugin.
+IMPORT_OUTPUTS = """
+import django
+from django.conf import settings
+
+settings.configure(
+    INSTALLED_APPS=["django.contrib.staticfiles", "debug_toolbar", "ormwatch"],
+    STATIC_URL="static/",
+)
+django.setup()
+
+import ormwatch.pytest_plugin
+from ormwatch.panels import OrmWatchPanel
+
+print(OrmWatchPanel.__module__, ormwatch.pytest_plugin.__file__)
+"""
+
+
 def test_wheel_installs_into_a_fresh_virtualenv(dists: dict[str, Path], tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
-    # This pip installs into the new venv; with dependencies, so that
-    # `import ormwatch` runs as it would for a user.
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", dists["wheel"])
+    # This pip installs into the new venv; with dependencies and the extras
+    # README's install section names, so imports run as they would for a user.
+    wheel = f"{dists['wheel']}[toolbar,pytest]"
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", wheel)
     # -I: neither the working directory nor PYTHONPATH can shadow the install.
     found = json.loads(run(python, "-I", "-c", LIST_PACKAGE, cwd=tmp_path))
 
     assert Path(found["file"]).is_relative_to(venv)
     assert "py.typed" in found["files"]
     assert [name for name in data_files() if name not in found["files"]] == []
+
+    panel, plugin = run(python, "-I", "-c", IMPORT_OUTPUTS, cwd=tmp_path).split()
+    assert panel == "ormwatch.panels._panel"
+    assert Path(plugin).is_relative_to(venv)
+    # pytest loads the plugin through the wheel's pytest11 entry point.
+    options = run(python, "-I", "-m", "pytest", "--help", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert "--ormwatch={off,warn,fail}" in options
 
 
 def test_installed_package_finds_its_data() -> None:

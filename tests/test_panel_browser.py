@@ -91,7 +91,8 @@ def test_n_plus_one_page(server: str, page: Any) -> None:
     assert finding.locator(".ow-fix-code").inner_text() == fix
     # The panel's stylesheet reached into the shadow root.
     badge = finding.locator(".ow-badge")
-    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(183, 121, 31)"
+    # (waits for the stylesheet: on a busy machine it may apply after the panel shows)
+    sync_api.expect(badge).to_have_css("background-color", "rgb(183, 121, 31)")
     # Editor links.
     link = finding.locator(".ow-places a.ow-path").first
     assert link.get_attribute("href").startswith("vscode://file/")
@@ -150,7 +151,8 @@ def test_without_shadow_dom(server: str, page: Any) -> None:
     panel = open_panel(page)
     finding = panel.locator(".ow-finding")
     badge = finding.locator(".ow-badge")
-    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(183, 121, 31)"
+    # (waits for the stylesheet: on a busy machine it may apply after the panel shows)
+    sync_api.expect(badge).to_have_css("background-color", "rgb(183, 121, 31)")
     panel.locator('[data-ow-expand="open"]').click()
     assert finding.locator(".ow-sql").is_visible()
     panel.locator('[data-ow-filter="n_plus_one"]').click()

@@ -139,6 +139,50 @@ def test_fixture_budget(seeded, ormwatch):
     result.stdout.fnmatch_lines(["*expected at most 1 queries, ran 2:*"])
 
 
+BUDGETS = """
+import pytest
+from tests import scenarios
+from tests.testapp.models import Post
+
+
+@pytest.fixture
+def seeded(db):
+    scenarios.seed()
+
+
+@pytest.mark.ormwatch(max_queries=2)
+def test_marker_budget(seeded):
+    for post in Post.objects.all():
+        post.category.name
+
+
+def test_fixture_budget(seeded, ormwatch):
+    for post in Post.objects.order_by("pk"):
+        post.category.name
+    ormwatch.assert_max_queries(2)
+"""
+
+
+def test_budget_failures_name_the_findings_with_both_lines_and_the_fix(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail", module=BUDGETS)
+    result.assert_outcomes(failed=2)
+    for test, call, origin, queryset in [
+        ("test_marker_budget", 14, 13, 'Post.objects.select_related("category").all()'),
+        ("test_fixture_budget", 19, 18, 'Post.objects.select_related("category").order_by("pk")'),
+    ]:
+        result.stdout.fnmatch_lines(
+            [
+                f"*_ {test} _*",
+                "*expected at most 2 queries, ran 5:",
+                "*ormwatch found 1 problem(s) among them (fixing them saves 4 queries):",
+                "*[[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+                f"*at      test_module.py:{call} {test}",
+                f"*fix at  test_module.py:{origin} {test}",
+                f"*for post in {queryset}:",
+            ]
+        )
+
+
 def test_a_baseline_accepts_todays_findings_even_when_they_move(
     run, pytester: pytest.Pytester
 ) -> None:  # type: ignore[no-untyped-def]
@@ -186,11 +230,82 @@ def test_json_and_html_reports(run, pytester: pytest.Pytester) -> None:  # type:
     by_kind = {f["kind"]: f for f in test["findings"]}
     assert by_kind["n_plus_one"]["call_site"]["line"] == 13
     assert by_kind["duplicate_query"]["call_site"]["line"] == 14
+    # Paths relative to the rootdir, as the terminal names tests; the absolute one beside.
+    absolute = str(pytester.path / "test_module.py")
+    duplicate = by_kind["duplicate_query"]
+    for site in [
+        by_kind["n_plus_one"]["call_site"],
+        by_kind["n_plus_one"]["origin"],
+        duplicate["call_site"],
+        *duplicate["details"]["call_sites"],
+    ]:
+        assert (site["path"], site["abs_path"]) == ("test_module.py", absolute)
     html = (pytester.path / "out" / "r.html").read_text()
+    assert "at test_module.py:13 test_n_plus_one" in html
+    assert "fix at test_module.py:12 test_n_plus_one" in html
+    assert str(pytester.path) not in html
+    # Four N+1 statements, three shown: the fourth is counted.
+    assert "<summary>SQL (4 queries)</summary>" in html
+    assert html.count("and 1 more</p>") == 1
     assert "test_module.py::test_n_plus_one" in html
     assert "N+1: 4 queries loading testapp.Post.category" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+FAILING = (
+    MODULE
+    + """
+
+def test_n_plus_one_then_fails(seeded):
+    for post in Post.objects.order_by("-pk"):
+        post.category.blog_id
+    assert 1 == 2
+"""
+)
+
+
+def test_a_failing_tests_findings_reach_the_summary_the_reports_and_the_baseline(  # type: ignore[no-untyped-def]
+    run, pytester: pytest.Pytester
+) -> None:
+    result = run(
+        "--ormwatch=warn",
+        "--ormwatch-report=out/r.json",
+        "--ormwatch-report=out/r.html",
+        "--ormwatch-baseline=baseline.json",
+        "--ormwatch-update-baseline",
+        module=FAILING,
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*= ormwatch findings =*",
+            "test_module.py:23 test_n_plus_one_then_fails  (1 test)",
+            "  [[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
+            "2 finding(s) at 2 call site(s)",
+        ]
+    )
+    data = json.loads((pytester.path / "out" / "r.json").read_text())
+    assert data["summary"]["tests_with_findings"] == 2
+    (failed,) = [t for t in data["tests"] if t["nodeid"].endswith("::test_n_plus_one_then_fails")]
+    assert [(f["kind"], f["call_site"]["line"]) for f in failed["findings"]] == [("n_plus_one", 23)]
+    assert failed["query_count"] == 5
+    html = (pytester.path / "out" / "r.html").read_text()
+    assert "test_module.py::test_n_plus_one_then_fails" in html
+    entries = json.loads((pytester.path / "baseline.json").read_text())["findings"]
+    assert sorted(e["function"] for e in entries) == [
+        "test_n_plus_one",
+        "test_n_plus_one_then_fails",
+    ]
+
+
+def test_fail_mode_adds_no_second_failure_to_a_failing_test(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--ormwatch=fail", module=FAILING)
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        ["*assert 1 == 2*", "*FAILED test_module.py::test_n_plus_one_then_fails*"]
+    )
+    result.stdout.no_fnmatch_line("*Failed: ormwatch found*test_n_plus_one_then_fails*")
 
 
 def test_a_bad_report_name_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]

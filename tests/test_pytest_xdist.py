@@ -58,6 +58,11 @@ def test_n_plus_one_elsewhere(seeded):
 
 def test_shared_too(seeded):
     category_names()
+
+
+def test_fails_after_an_n_plus_one(seeded):
+    names = [post.category.name for post in Post.objects.order_by("writer")]
+    assert names == [], "fails on purpose: its finding is reported all the same"
 """
 
 # One call site reached from a test on each worker: one finding, two tests.
@@ -142,7 +147,7 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
         ]
 
     serial = run("-p", "no:xdist", *options("serial"))
-    serial.assert_outcomes(passed=6)
+    serial.assert_outcomes(passed=6, failed=1)
     assert (pytester.path / "writes.log").read_text().split("\n") == [
         "baseline controller",
         "reports controller",
@@ -151,7 +156,7 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
     (pytester.path / "writes.log").unlink()
 
     parallel = run("-n", "2", "--dist=loadfile", "-v", *options("xdist"))
-    parallel.assert_outcomes(passed=6)
+    parallel.assert_outcomes(passed=6, failed=1)
     # Each worker ran one module, so the findings of both had to travel.
     parallel.stdout.fnmatch_lines_random(
         ["[[]gw0[]] *PASSED test_*.py::*", "[[]gw1[]] *PASSED test_*.py::*"]
@@ -166,9 +171,9 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
     serial_data = json.loads((pytester.path / "serial.json").read_text())
     xdist_data = json.loads((pytester.path / "xdist.json").read_text())
     assert serial_data["summary"] == {
-        "tests": 6,
-        "tests_with_findings": 5,
-        "findings": {"n_plus_one": 4, "duplicate_query": 1},
+        "tests": 7,
+        "tests_with_findings": 6,
+        "findings": {"n_plus_one": 5, "duplicate_query": 1},
     }
     assert comparable(xdist_data) == comparable(serial_data)
     # Tests come in collection order, as a serial run executes them.
@@ -179,13 +184,14 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
         "test_second.py::test_duplicate",
         "test_second.py::test_n_plus_one_elsewhere",
         "test_second.py::test_shared_too",
+        "test_second.py::test_fails_after_an_n_plus_one",
     ]
     assert [t["nodeid"] for t in xdist_data["tests"]] == [t["nodeid"] for t in serial_data["tests"]]
     html = (pytester.path / "xdist.html").read_text()
     assert all(t["nodeid"] in html for t in serial_data["tests"] if t["findings"])
 
     serial_baseline = (pytester.path / "serial-baseline.json").read_bytes()
-    assert len(json.loads(serial_baseline)["findings"]) == 4
+    assert len(json.loads(serial_baseline)["findings"]) == 5
     assert (pytester.path / "xdist-baseline.json").read_bytes() == serial_baseline
 
     assert summary(parallel) == summary(serial)
@@ -195,7 +201,9 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
     assert lines[shared].endswith("  (2 tests)")
     assert lines[shared + 1].startswith("  [n_plus_one] N+1: 4 queries loading")
     assert lines[shared + 3] == "    e.g. test_first.py::test_shared"
-    assert summary(serial)[-1] == "4 finding(s) at 4 call site(s)"
+    assert summary(serial)[-1] == "5 finding(s) at 5 call site(s)"
+    # The failing test's finding is listed like any other.
+    assert [line for line in summary(parallel) if line.startswith("test_second.py:19 ")]
 
     # Workers read the baseline to fail only new findings: test_clean gains
     # an N+1 the baseline does not know; the others' findings are accepted.
@@ -203,7 +211,7 @@ def test_two_workers_report_baseline_and_fail_as_the_serial_run(run, pytester) -
         test_first=FIRST.replace('Post.objects.select_related("category")', "Post.objects.all()")
     )
     failing = run("-n", "2", "--ormwatch=fail", "--ormwatch-baseline=xdist-baseline.json")
-    failing.assert_outcomes(passed=5, failed=1)
+    failing.assert_outcomes(passed=5, failed=2)
     failing.stdout.fnmatch_lines(
         [
             "*[[]n_plus_one[]] N+1: 4 queries loading testapp.Post.category*",
@@ -241,4 +249,30 @@ def test_the_summary_counts_a_finding_once_whatever_its_timing_in_each_test() ->
         "  [n_plus_one] N+1: 4 queries loading shop.Order.customer (0.1 ms), one per Order",
         "    e.g. t.py::a",
         "1 finding(s) at 1 call site(s)",
+    ]
+
+
+def test_the_summary_prints_a_fix_of_several_lines_whole() -> None:
+    from ormwatch._pytest._summary import write_summary
+
+    site = {"path": "app/admin.py", "line": 9, "function": "OrderAdmin"}
+    fix = (
+        "def get_queryset(self, request):\n"
+        '    return super().get_queryset(request).prefetch_related("lines")'
+    )
+    finding = {
+        "kind": "n_plus_one",
+        "message": "N+1: 4 queries loading shop.Order.lines (1.0 ms), one per Order",
+        "call_site": site,
+        "origin": site,
+        "fix": fix,
+        "new": True,
+    }
+    reporter = Lines()
+    write_summary(reporter, {"t.py::a": [finding]})
+    assert reporter.lines[3:7] == [
+        "    fix at app/admin.py:9 OrderAdmin:",
+        "      def get_queryset(self, request):",
+        '          return super().get_queryset(request).prefetch_related("lines")',
+        "    e.g. t.py::a",
     ]

@@ -12,7 +12,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 import ormwatch
-from ormwatch import _failsafe, _frames
+from ormwatch import _failsafe, _stack
 from ormwatch._record import _wrapper
 from tests.conftest import close_thread_connections, lineno
 from tests.testapp.models import Blog, Post
@@ -189,7 +189,7 @@ def test_an_internal_error_is_logged_once_and_the_query_proceeds(
         raise RuntimeError("ormwatch bug")
 
     _failsafe.forget()
-    monkeypatch.setattr(_frames, "read", broken)
+    monkeypatch.setattr(_stack, "read", broken)
     with caplog.at_level(logging.ERROR, logger="ormwatch"), ormwatch.watch() as report:
         assert Blog.objects.count() == 0
         assert Blog.objects.count() == 0

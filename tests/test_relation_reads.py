@@ -13,7 +13,7 @@ from django.db.models.fields import related_descriptors as rd
 from django.db.models.query import RelatedPopulator
 
 import ormwatch
-from ormwatch._frames import _reads
+from ormwatch import _reads
 from tests.testapp.models import Comment, Person, Pizza, Post, Restaurant
 
 pytestmark = pytest.mark.django_db

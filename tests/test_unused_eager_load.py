@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.template import engines
+from django.test import Client
 
 import ormwatch
 from tests import scenarios_shape
 from tests.scenarios_shape import Case, cases
 from tests.shape_support import findings_of, found_on_bad_code, nothing_on_fixed_code
-from tests.testapp.models import Comment, Person, Pizza, Post, Profile, Topping
+from tests.testapp.models import (
+    Comment,
+    LOrder,
+    LOwner,
+    LShop,
+    Person,
+    Pizza,
+    Post,
+    Profile,
+    Topping,
+)
 
 pytestmark = pytest.mark.django_db
 CASES = cases("unused_eager_load")
@@ -120,3 +133,92 @@ def test_an_unused_prefetch_object_is_removed_from_the_call() -> None:
     (finding,) = findings_of(bad)
     assert finding.details["lookup"] == "toppings"
     assert finding.fix == 'for pizza in Pizza.objects.prefetch_related("restaurants"):'
+
+
+# Paths that simply had nothing to read (a real project's own fix was reverted
+# by following the advice, and the N+1 came back).
+
+
+@pytest.fixture
+def orders(db: None) -> list[LOrder]:
+    owner = LOwner.objects.create(name="owner")
+    shops = [LShop.objects.create(name=f"shop {n}", owner=owner) for n in range(2)]
+    return [LOrder.objects.create(number=n, shop=shops[n % 2]) for n in range(4)]
+
+
+def unused(report: ormwatch.Report) -> list[ormwatch.Finding]:
+    return [f for f in report.findings if f.kind == "unused_eager_load"]
+
+
+def test_the_404_branch_of_a_view_is_not_reported(orders: list[LOrder]) -> None:
+    with ormwatch.watch() as report:
+        assert Client().get("/order-shops/", {"number": "404"}).status_code == 404
+    assert report.queries[0].orm.select_related == ("shop",)
+    assert unused(report) == []
+
+
+def test_the_404_branch_is_not_reported_by_the_middleware(
+    orders: list[LOrder], settings: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The middleware analyses before Django closes the response: it says the status.
+    settings.MIDDLEWARE = ["ormwatch.middleware.OrmWatchMiddleware"]  # type: ignore[attr-defined]
+    settings.ORMWATCH = {"ENABLED": True}  # type: ignore[attr-defined]
+    with caplog.at_level("INFO", logger="ormwatch"):
+        assert Client().get("/order-shops/", {"number": "404"}).status_code == 404
+        assert Client().get("/cbv/order-numbers/").status_code == 200
+    logged = [
+        (r.ormwatch["request"], r.ormwatch["kind"])  # type: ignore[attr-defined]
+        for r in caplog.records
+        if r.name == "ormwatch" and "kind" in getattr(r, "ormwatch", {})
+    ]
+    assert logged == [("GET /cbv/order-numbers/", "unused_eager_load")]
+
+
+def test_one_parent_object_is_not_reported(orders: list[LOrder]) -> None:
+    def detail() -> None:
+        order = LOrder.objects.select_related("shop").get(pk=orders[0].pk)
+        _ = order.number
+        pizza = Pizza.objects.prefetch_related("toppings").filter(name="one").first()
+        _ = pizza
+
+    Pizza.objects.create(name="one").toppings.add(Topping.objects.create(name="ham"))
+    assert [q.orm.kind for q in ormwatch_queries(detail)] == ["query", "query", "prefetch"]
+    assert findings_of(detail) == []
+
+
+def ormwatch_queries(func: Callable[[], None]) -> list[ormwatch.Query]:
+    with ormwatch.watch() as report:
+        func()
+    return report.queries
+
+
+def test_a_read_before_the_request_does_not_count_for_it(orders: list[LOrder]) -> None:
+    # As in a test's setUp(): the relation was read, but not by the page.
+    with ormwatch.watch() as report:
+        assert [o.shop.name for o in LOrder.objects.select_related("shop")]
+        assert Client().get("/cbv/order-numbers/").status_code == 200
+    (finding,) = unused(report)
+    assert finding.call_site is not None
+    assert finding.call_site.code.startswith("class OrderNumbers(ListView):")
+
+
+def test_a_read_in_another_request_does_not_count_for_this_one(orders: list[LOrder]) -> None:
+    with ormwatch.watch() as report:
+        assert Client().get("/order-shops/", {"number": "1"}).status_code == 200  # reads
+        assert Client().get("/cbv/order-numbers/").status_code == 200  # does not
+    (finding,) = unused(report)
+    assert finding.queries[0].sql == report.queries[-1].sql
+    assert finding.relation is not None
+    assert str(finding.relation) == "testapp.LOrder.shop"
+
+
+def with_shop(queryset: QuerySet[LOrder]) -> QuerySet[LOrder]:
+    return queryset.select_related("shop")
+
+
+def test_no_fix_that_leaves_the_line_as_it_is(orders: list[LOrder]) -> None:
+    def helper_adds_it() -> None:
+        for order in with_shop(LOrder.objects.order_by("pk")):
+            _ = order.number
+
+    assert findings_of(helper_adds_it) == []

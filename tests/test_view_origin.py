@@ -14,7 +14,7 @@ from django.test import AsyncClient, Client, RequestFactory
 
 import ormwatch
 from tests.testapp import class_views
-from tests.testapp.models import Post
+from tests.testapp.models import LOrder, LOwner, LShop, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,47 @@ def test_under_a_server_no_user_frame_is_needed_outside_the_view(
     (finding,) = report.findings
     assert finding.call_site is not None
     assert finding.call_site.code == "class PostApi(SerializingListView):"
+
+
+def test_a_viewset_s_class_is_found_through_cls(blog_data: list[Post], library: None) -> None:
+    # REST framework's viewsets: as_view() functions name their class as
+    # ``cls``, and their dispatch() is the framework's own.
+    with ormwatch.watch() as report:
+        assert Client().get("/api/post-viewset/").status_code == 200
+    (finding,) = report.findings
+    assert finding.call_site is not None
+    assert finding.call_site.code == "class PostViewSet(SerializingViewSet):"
+    assert finding.origin is not None
+    view = line_of("class PostViewSet(SerializingViewSet):")
+    assert finding.origin.line == line_of('queryset = Post.objects.order_by("pk")', view)
+
+
+@pytest.fixture
+def orders(db: None) -> list[LOrder]:
+    owner = LOwner.objects.create(name="owner")
+    shop = LShop.objects.create(name="shop", owner=owner)
+    return [LOrder.objects.create(number=n, shop=shop) for n in range(3)]
+
+
+@pytest.mark.parametrize("through", ["client", "request factory"])
+def test_a_generic_view_s_unused_select_related_names_the_view_s_line(
+    orders: list[LOrder], through: str
+) -> None:
+    # ListView.get() evaluates the queryset itself (allow_empty = False): no
+    # line of the user's runs it. Called straight from a test, the test's own
+    # line was named as both call site and origin.
+    with ormwatch.watch() as report:
+        if through == "client":
+            assert Client().get("/cbv/order-numbers/").status_code == 200
+        else:
+            class_views.OrderNumbers.as_view()(RequestFactory().get("/")).render()
+    (finding,) = report.findings
+    assert finding.kind == "unused_eager_load"
+    assert finding.call_site is not None
+    assert finding.call_site.code == "class OrderNumbers(ListView):  # type: ignore[type-arg]"
+    line = 'queryset = LOrder.objects.select_related("shop").order_by("pk")'
+    assert finding.origin is not None
+    assert (finding.origin.path, finding.origin.line) == (SOURCE, line_of(line))
+    assert finding.fix == 'queryset = LOrder.objects.order_by("pk")'
+    if through == "request factory":  # the caller stays on the stack
+        assert __file__ in [site.path for site in report.queries[0].stack]

@@ -110,6 +110,7 @@ DEBUG_TOOLBAR_PANELS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"level": {"format": "{levelname:<7} [{name}] {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "level"}},
     "loggers": {"ormwatch": {"handlers": ["console"], "level": "INFO"}},
 }

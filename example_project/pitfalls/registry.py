@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.urls import reverse
+
 from accounts import views as accounts
 from blog import views as blog
 from library import views as library
 from pizzeria import views as pizzeria
 from shop import views as shop
-
-DOCS = "https://github.com/ormwatch/ormwatch/blob/main/docs/findings.md"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class Pitfall:
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS}#{self.kinds[0]}"
+        """The kind's entry in docs/findings.md, served by this project (pitfalls.views)."""
+        return f"{reverse('findings-doc')}#{self.kinds[0]}"
 
 
 PITFALLS: list[Pitfall] = [
@@ -178,13 +179,14 @@ PITFALLS: list[Pitfall] = [
     ),
     Pitfall(
         "filtered-relation",
-        "A join only to filter: FilteredRelation",
-        "filter(product_owned_company__name__startswith=...) joins the companies only to "
-        "test them in WHERE, then fetches their names again; FilteredRelation puts the "
-        "condition in the join's ON and select_related() reads the names from it.",
-        ("unexpected_join",),
-        shop.filter_join_bad,
-        shop.filter_join_fixed,
+        "Counting matching rows: FilteredRelation",
+        "Each company loads all its products, with a query of its own, to count the ones "
+        "named product_name3...; FilteredRelation counts them in the database: its condition "
+        "sits in the LEFT JOIN's ON, so the companies with none keep a 0 (in WHERE, they "
+        "would be dropped).",
+        ("n_plus_one",),
+        shop.matching_count_bad,
+        shop.matching_count_fixed,
         seed="002 FilteredRelation",
     ),
     Pitfall(

@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 
 from pitfalls.pages import table
 
-from .models import Company, Product
+from .models import Company
 
-# A join made only to filter: the condition belongs in the join's ON -------------
-
-
-def filter_join_bad(request: HttpRequest) -> HttpResponse:
-    products = Product.objects.filter(
-        product_owned_company__name__startswith="company_name3"
-    ).order_by("name")
-    # The join was there, but only in WHERE: the company names need a query of their own.
-    companies = Company.objects.in_bulk({p.product_owned_company_id for p in products})
-    rows = [(p.name, companies[p.product_owned_company_id].name) for p in products]
-    return table(request, ["Product", "Company"], rows)
+# Counting matching related rows: the condition belongs in the LEFT JOIN's ON ----
+#
+# A filter across a foreign key is an ordinary INNER JOIN: WHERE or ON, the
+# rows are the same. FilteredRelation matters where they differ: a LEFT JOIN
+# that keeps every company, counting only the products that match.
 
 
-def filter_join_fixed(request: HttpRequest) -> HttpResponse:
-    products = (
-        Product.objects.annotate(
+def matching_count_bad(request: HttpRequest) -> HttpResponse:
+    companies = Company.objects.order_by("name")
+    # Every product of every company, one query per company, to count a few.
+    rows = [
+        (c.name, sum(p.name.startswith("product_name3") for p in c.product_set.all()))
+        for c in companies
+    ]
+    return table(request, ["Company", "Products named product_name3..."], rows)
+
+
+def matching_count_fixed(request: HttpRequest) -> HttpResponse:
+    companies = (
+        Company.objects.annotate(
             this_is_join_table_name=FilteredRelation(
-                "product_owned_company",
-                condition=Q(product_owned_company__name__startswith="company_name3"),
+                "product",
+                condition=Q(product__name__startswith="product_name3"),
             ),
         )
-        .filter(this_is_join_table_name__isnull=False)
-        .select_related("this_is_join_table_name")
+        .annotate(matching=Count("this_is_join_table_name"))
         .order_by("name")
     )
-    rows = [(p.name, p.this_is_join_table_name.name) for p in products]
-    return table(request, ["Product", "Company"], rows)
+    rows = [(c.name, c.matching) for c in companies]
+    return table(request, ["Company", "Products named product_name3..."], rows)

@@ -26,8 +26,8 @@ from ormwatch._analyse import (
     unused_eager_load,
 )
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 Detector = Callable[[Analysis], Iterable[Finding]]
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ormwatch._analyse import _fix, _views
 from ormwatch._conf import Settings
-from ormwatch._frames import _view
+from ormwatch._fix import _compose, _view_origin
 from ormwatch._query import CallSite, Query
+from ormwatch._stack import _callsite, _viewsite
 
 # Methods whose result is model instances (so later lazy loads hang off them).
 _ROW_METHODS = frozenset(
@@ -43,6 +45,18 @@ class Analysis:
     settings: Settings
     claimed: set[int] = field(default_factory=set)
     _loaders: dict[int, tuple[Query, str]] | None = None
+    _built_by_user: list[Query] | None = None
+
+    def built_by_user(self) -> list[Query]:
+        """The queries whose querysets the user's code built: what shape findings are about.
+
+        Leaves out what library code built and ran over a model of its own
+        (``ModelBackend`` reading permissions for ``{% if perms... %}``):
+        nothing at the user's line could change it.
+        """
+        if self._built_by_user is None:
+            self._built_by_user = [q for q in self.queries if not built_by_library(q)]
+        return self._built_by_user
 
     def loader(self, query: Query) -> Query | None:
         """The query that loaded the instance whose relation ``query`` reads."""
@@ -77,7 +91,11 @@ def _index_loaders(queries: Sequence[Query]) -> dict[int, tuple[Query, str]]:
             if loader is not None:
                 found[query.index] = loader
         loaded = loaded_model(query)
-        if loaded is not None:
+        if handed_over(query) and orm.model:
+            # A delete collecting rows (a cascade): their signal handlers get
+            # these instances, not an earlier query's.
+            last[orm.model] = (query, "")
+        elif loaded is not None:
             for joined in orm.joined:
                 if "select_related" in joined.uses:
                     last[joined.model] = (query, joined.path)
@@ -99,6 +117,11 @@ def loaded_model(query: Query) -> str | None:
     return None
 
 
+def handed_over(query: Query | None) -> bool:
+    """``query`` is Django collecting rows for a delete, handed to signal handlers one by one."""
+    return query is not None and query.orm.kind == "query" and query.orm.method == "delete"
+
+
 def code_site(query: Query | None) -> CallSite | None:
     """The Python line behind a query: the view, when a template triggered it."""
     if query is None:
@@ -111,7 +134,7 @@ def code_site(query: Query | None) -> CallSite | None:
 
 def ran_by_library(query: Query) -> bool:
     """Library code inside a view ran ``query``: its call site is the view's definition."""
-    return query.view is not None and query.call_site == _view.site(query.view)
+    return query.view is not None and query.call_site == _viewsite.site(query.view)
 
 
 def builder_site(query: Query | None, model_name: str) -> CallSite | None:
@@ -120,7 +143,21 @@ def builder_site(query: Query | None, model_name: str) -> CallSite | None:
     Above the Python line behind the query in the same function or, when only
     templates were on the stack, in the view that returned them (``_views``).
     """
-    found = _fix.builder_line(code_site(query), model_name)
+    found = _compose.builder_line(code_site(query), model_name)
     if found is None and query is not None and query.view is not None:
-        found = _views.builder(query.view, model_name)
+        found = _view_origin.builder(query.view, model_name)
     return found
+
+
+def built_by_library(query: Query) -> bool:
+    """Library code ran ``query`` over a model of an installed package: it built it too."""
+    return query.orm.library_caller and not _users_model(query.orm.model)
+
+
+@lru_cache(maxsize=256)
+def _users_model(label: str | None) -> bool:
+    model = _compose.model_class(label)
+    if model is None:
+        return True  # unknown: the user's, as before
+    module = inspect.getmodule(model)
+    return _callsite.is_user_file(getattr(module, "__file__", "") or "")

@@ -10,9 +10,10 @@ import json
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, ran_by_library
+from ormwatch._finding import Finding
+from ormwatch._fix import _hoist
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 
 def _same(params: object) -> object:
@@ -29,7 +30,8 @@ def _same(params: object) -> object:
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
-    groups: dict[tuple[str, str, object], list[Query]] = {}
+    # Per request segment: two requests of one test loading the same row are no duplicate.
+    groups: dict[tuple[int, str, str, object], list[Query]] = {}
     for query in analysis.queries:
         if query.index in analysis.claimed or query.is_transaction:
             continue
@@ -38,13 +40,17 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if query.params is None and query.params_key is None:  # an executemany iterator
             continue
         real = _same(query.params) if query.params_key is None else query.params_key
-        key = (query.alias, query.sql, real)
+        key = (query.segment, query.alias, query.sql, real)
         groups.setdefault(key, []).append(query)
     for queries in groups.values():
         if len(queries) < analysis.settings.duplicate_threshold:
             continue
         sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
         where = ", ".join(str(s) for s in sites)
+        between = analysis.queries[queries[0].index + 1 : queries[-1].index]
+        # A write between the runs may change the answer: reusing it is no longer the same.
+        written = any(q.orm.kind == "write" for q in between)
+        fix = None if written else _hoist.hoisted(sites)
         yield Finding(
             kind=Kind.DUPLICATE_QUERY.value,
             message=(
@@ -53,8 +59,9 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             ),
             call_site=sites[0] if sites else None,
             origin=sites[0] if sites else None,
-            fix="rows = list(queryset)  # evaluate once, then reuse rows (or a cached_property)",
+            fix=fix[0] if fix else None,
             queries=queries,
             saved_queries=len(queries) - 1,
             details={"call_sites": [s.to_dict() for s in sites]},
+            edits=fix[1] if fix else (),
         )

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _chain, _fix
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding
 
 _VALUES = ("values", "values_list")
 
@@ -31,9 +31,11 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     found: dict[tuple[object, ...], tuple[str, tuple[str, ...], _chain.Chain | None]] = {}
     chains: dict[tuple[object, str], _chain.Chain | None] = {}  # source read once per site
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         orm = query.orm
-        if orm.kind != "query" or not orm.values or not orm.model:
+        # Library code that runs values() on the user's queryset (the admin's
+        # date_hierarchy calls dates()) dropped a prefetch the user needs elsewhere.
+        if orm.kind != "query" or not orm.values or not orm.model or orm.library_caller:
             continue
         name = orm.model.rsplit(".", 1)[-1]
         site = (query.call_site, name)
@@ -58,7 +60,7 @@ def _chain_of(query: Query, name: str) -> _chain.Chain | None:
     site = code_site(query)
     chain = _chain.queryset_at(site, name)
     if chain is None or not set(chain.methods()) & set(_VALUES):
-        builder = _fix.builder_line(site, name)
+        builder = _compose.builder_line(site, name)
         chain = _chain.queryset_at(builder, name) if builder is not site else None
     return chain
 
@@ -90,10 +92,13 @@ def _finding(
         f"those return rows, not {name} objects, so there is nothing to attach related "
         f"objects to (seed 001); drop it, or name the related fields in values()"
     )
+    edit = None
     if chain is not None and origin is not None:
-        fix = chain.without(method).in_line(origin.line)
+        kept = chain.without(method)
+        fix: str | None = kept.in_line(origin.line)
+        edit = kept.edit()
     else:
-        fix = f'{name}.objects.values(...)  # no {method}(); related fields: values("rel__x")'
+        fix = None  # the message says what to do: no statement to rewrite was found
     return Finding(
         kind=Kind.EAGER_LOAD_IGNORED.value,
         message=message,
@@ -103,6 +108,7 @@ def _finding(
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
         details={"method": method, "lookups": list(lookups)},
+        edits=(edit,) if edit is not None else (),
     )
 
 
@@ -112,4 +118,4 @@ def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> Cal
     line = chain.node.lineno
     if line == site.line:
         return site
-    return _fix.builder_line(site, name) or site
+    return _compose.builder_line(site, name) or site

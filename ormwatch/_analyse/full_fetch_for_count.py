@@ -20,11 +20,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ormwatch._analyse import _source
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
+from ormwatch._fix import _edit, _source
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding
 
 # len(qs) compared with a bound that only asks "any rows?": the prefix for exists().
 _EXISTENCE: dict[tuple[type[ast.cmpop], object], str] = {
@@ -39,7 +39,7 @@ _EXISTENCE: dict[tuple[type[ast.cmpop], object], str] = {
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[CallSite, list[Query]] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         orm = query.orm
         site = query.call_site
         if orm.kind != "query" or orm.method not in ("len", "bool") or site is None:
@@ -52,8 +52,8 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             yield _finding(site, queries, *verdict)
 
 
-def _verdict(site: CallSite, method: str) -> tuple[str, str] | None:
-    """(what was written, the line rewritten) when the rows are provably unused."""
+def _verdict(site: CallSite, method: str) -> tuple[str, _edit.Rewritten] | None:
+    """(what was written, the statement rewritten) when the rows are provably unused."""
     code = _source.code_at(site)
     if code is None:
         return None
@@ -72,8 +72,8 @@ def _verdict(site: CallSite, method: str) -> tuple[str, str] | None:
     written = _source.text(code, node) or method
     if node is expression:  # a truth test: say so, as the code does
         written = f"if {written}"
-    line = _source.rewrite(code, site.line, [(target, replacement)]) or replacement
-    return written, line
+    fix = _edit.rewritten(code, site.line, [(target, replacement)])
+    return written, fix or _edit.Rewritten(replacement, None)
 
 
 def _rewrite(
@@ -94,7 +94,10 @@ def _rewrite(
     return node, f"{queryset}.count()"
 
 
-def _finding(site: CallSite, queries: list[Query], written: str, fix: str) -> Finding:
+def _finding(
+    site: CallSite, queries: list[Query], written: str, rewritten: _edit.Rewritten
+) -> Finding:
+    fix = rewritten.code
     model = (queries[0].orm.model or "Model").rsplit(".", 1)[-1]
     method = queries[0].orm.method
     exists = ".exists()" in fix
@@ -113,4 +116,5 @@ def _finding(site: CallSite, queries: list[Query], written: str, fix: str) -> Fi
         queries=queries,
         sql_fragment=sql.split(" FROM ", 1)[0] if " FROM " in sql else None,
         details={"method": method},
+        edits=(rewritten.edit,) if rewritten.edit is not None else (),
     )

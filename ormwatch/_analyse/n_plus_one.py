@@ -1,6 +1,6 @@
 """N+1: the same lazy load repeated once per instance of a list.
 
-Loads group by (fingerprint, relation, call site). A group is an N+1 when it
+Loads group by (request segment, fingerprint, relation, call site). A group is an N+1 when it
 touched at least ``N_PLUS_ONE_THRESHOLD`` distinct instances. A group whose
 instances were produced by another N+1 group (``post.category.blog`` in one
 loop) is folded into it, so the finding names the combined path once.
@@ -12,13 +12,15 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _fix, _views
-from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse import _chained, _loop
+from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
+from ormwatch._finding import Finding
+from ormwatch._fix import _compose, _view_origin
+from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
-Key = tuple[str, str, object]
+Key = tuple[int, str, str, object]
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
@@ -35,6 +37,7 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             continue
         family = [key, *_descendants(key, parent)]
         yield _finding(analysis, key, family, groups, parent)
+    yield from _chained.detect(analysis, set(group_of))
 
 
 def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
@@ -47,7 +50,8 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
             continue  # prefetch_bypassed explains these
         if orm.kind not in ("lazy_load", "deferred_load", "related_manager"):
             continue
-        key = (query.fingerprint, str(orm.relation), query.call_site)
+        # Per request segment: three requests of one test, each loading one row, are no N+1.
+        key = (query.segment, query.fingerprint, str(orm.relation), query.call_site)
         groups.setdefault(key, []).append(query)
     threshold = analysis.settings.n_plus_one_threshold
     return {
@@ -94,9 +98,21 @@ def _finding(
     origin = builder_site(loader, name) or code_site(loader)
     count = len(queries)
     fix: str | None
-    if first.orm.kind == "deferred_load":
+    edit: Edit | None = None
+    if handed_over(loader):
+        # A delete handed the rows to a signal handler one by one: no queryset
+        # of the user's loaded them, so there is no line to fix.
+        origin = fix = None
+        saved = 0
+        how = (
+            "a delete() handed each row to a signal handler and no queryset of yours "
+            "loaded them: load what the handler needs once, before the delete"
+        )
+        what = str(relation)
+    elif first.orm.kind == "deferred_load":
         only, defer = (loader.orm.only, loader.orm.defer) if loader else ((), ())
-        fix = _fix.deferred(relation.model, relation.field, only, defer, origin)
+        written = _compose.deferred(relation.model, relation.field, only, defer, origin)
+        fix, edit = written.code, written.edit
         how = f'load "{relation.field}" with the rows: add it to only() or drop it from defer()'
         saved = count
         what = f"the deferred field {relation}"
@@ -104,15 +120,18 @@ def _finding(
         # One path per leaf of the family: post.category.blog -> "category__blog".
         paths = [_path(k, root, parent, groups) for k in family if k not in parent.values()]
         paths = [f"{prefix}__{p}" if prefix else p for p in paths]
-        eager = _fix.eager(root_model, paths, origin)
+        eager = _compose.eager(root_model, paths, origin)
         fix = eager.code if eager else None
-        if eager and loader is not None and _views.is_admin(loader.view):
-            line, fix = _views.admin_fix(loader.view, eager.select_related, eager.prefetch_related)
-            origin = line or origin
+        edit = eager.edit if eager else None
+        if eager and loader is not None and _view_origin.is_admin(loader.view):
+            line, fix = _view_origin.admin_fix(
+                loader.view, eager.select_related, eager.prefetch_related
+            )
+            origin, edit = line or origin, None
         saved = count - (eager.extra_queries if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
-    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load":
+    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load" and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
         f"N+1: {count} queries loading {what} "
@@ -127,10 +146,12 @@ def _finding(
         relation=relation,
         queries=queries,
         saved_queries=max(saved, 0),
+        loop_site=_loop.loop_site(first),
+        edits=(edit,) if edit is not None else (),
     )
 
 
-def _how(eager: _fix.EagerFix | None) -> str:
+def _how(eager: _compose.EagerFix | None) -> str:
     if eager is None:
         return "load the relation with the list"
     parts = []

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis, code_site
+from ormwatch._finding import Finding
+from ormwatch._fix import _compose, _in_python
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
-from ormwatch._report import Finding
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
@@ -24,27 +25,29 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         first = queries[0]
         relation = first.orm.relation
         assert relation is not None
-        related = (relation.related_model or "Related.Model").rsplit(".", 1)[-1]
-        field = relation.field
-        owner = relation.model.rsplit(".", 1)[-1]
-        var = owner.lower()
-        fix = (
-            f"[x for x in {var}.{field}.all() if ...]  # filter the prefetched rows in Python\n"
-            f"# or prefetch the filtered rows:\n"
-            f'{owner}.objects.prefetch_related(Prefetch("{field}", '
-            f'queryset={related}.objects.filter(...), to_attr="{field}_filtered"))'
+        model = _compose.model_class(relation.related_model)
+        site = first.call_site
+        written = (
+            _in_python.rewrite(site, relation.field, model, first.vendor)
+            if site is not None
+            else None
         )
+        # Filtering in Python is the fix, so it belongs where the filter is written.
+        origin = site if written is not None else code_site(analysis.loader(first)) or site
         yield Finding(
             kind=Kind.PREFETCH_BYPASSED.value,
             message=(
                 f"Prefetch bypassed: {len(queries)} queries on {relation} although it was "
-                f"prefetched; a manager method other than all() (filter, exclude, order_by, "
-                f"values, ...) ignores the prefetch cache and queries again"
+                f"prefetched; a manager method other than all() (filter(), exclude(), "
+                f"order_by(), values()) ignores the prefetch cache and queries again: filter "
+                f"the prefetched rows in Python, or prefetch only the rows you need with a "
+                f"Prefetch() whose queryset filters them"
             ),
-            call_site=first.call_site,
-            origin=code_site(analysis.loader(first)) or first.call_site,
-            fix=fix,
+            call_site=site,
+            origin=origin,
+            fix=written.code if written is not None else None,
             relation=relation,
             queries=queries,
             saved_queries=len(queries),
+            edits=(written.edit,) if written is not None and written.edit is not None else (),
         )

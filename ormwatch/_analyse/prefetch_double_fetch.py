@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _chain, _exists, _fix, _source, _sql
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
-from ormwatch._frames import _relations
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose, _exists, _source
+from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, JoinedRelation, OrmContext, Query
-from ormwatch._report import Finding
 
 
 def doubled(orm: OrmContext) -> list[tuple[str, JoinedRelation]]:
@@ -39,7 +40,7 @@ def doubled(orm: OrmContext) -> list[tuple[str, JoinedRelation]]:
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     pairs: dict[tuple[object, ...], JoinedRelation] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         for lookup, relation in doubled(query.orm):
             key: tuple[object, ...] = (lookup, query.call_site, query.fingerprint)
             groups.setdefault(key, []).append(query)
@@ -76,17 +77,17 @@ def _finding(lookup: str, relation: JoinedRelation, queries: list[Query]) -> Fin
         f'(seeds 001, 002); prefetch only the matching rows with Prefetch("{lookup}", '
         f"queryset={related}.objects.filter(...)), or drop the prefetch_related"
     )
-    field = _relations.find(_fix.model_class(model), lookup.split("__")[0])
+    field = _relations.find(_compose.model_class(model), lookup.split("__")[0])
     return Finding(
         kind=Kind.PREFETCH_DOUBLE_FETCH.value,
         message=message,
         call_site=main.call_site,
         origin=origin,
         fix=fix,
-        relation=_relations.relation(_fix.model_class(model), field) if field else None,
+        relation=_relations.relation(_compose.model_class(model), field) if field else None,
         queries=queries,
         saved_queries=extra,
-        sql_fragment=_sql.join_fragment(main.sql, relation.aliases),
+        sql_fragment=_fragment.join_fragment(main.sql, relation.aliases),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse._analysis import Analysis
+from ormwatch._finding import Finding
 from ormwatch._kinds import Kind
-from ormwatch._report import Finding
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
@@ -20,10 +20,12 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
             message=(
                 f"Slow query: {query.duration_ms:.1f} ms (limit {limit:g} ms)"
                 + (f" on {model}" if model else "")
-                + "; look at its plan for a missing index or a large scan"
+                + "; read its plan (the queryset's explain(), or EXPLAIN before the SQL) "
+                "for a missing index or a large scan"
             ),
             call_site=query.call_site,
             origin=query.call_site,
-            fix=(f"print({model}.objects.filter(...).explain())" if model else "EXPLAIN <the SQL>"),
+            # No code is right without the plan: the message says what to do.
+            fix=None,
             queries=[query],
         )

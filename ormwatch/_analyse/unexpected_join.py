@@ -1,6 +1,6 @@
 """A join the user did not ask for with ``select_related`` (seeds 000, 002, 003).
 
-Four shapes, read from the relations a statement joins and what uses them:
+Three shapes, read from the relations a statement joins and what uses them:
 
 - ``repeat``: a filter (or ordering) across one multi-valued relation, so
   each row comes back once per matching related row: ``distinct()`` or
@@ -9,9 +9,12 @@ Four shapes, read from the relations a statement joins and what uses them:
   multiply: one ``Exists`` / subquery per relation (warning);
 - ``or_self_join``: an ``OR`` across two reverse relations that joins the
   same table twice with LEFT OUTER JOINs (seed 000's ``Q(banning=user) |
-  Q(banned=user)``): the special case of ``explosion`` (warning);
-- ``filter_join``: a single-valued join made only to filter, its condition
-  in WHERE; ``FilteredRelation`` moves it into the join's ON (info).
+  Q(banned=user)``): the special case of ``explosion`` (warning).
+
+A filter across a forward FK or one-to-one is an ordinary INNER JOIN: WHERE
+and ON give the same rows, so it is never reported. Where moving a condition
+into ON would change rows (an annotation across a multi-valued relation
+filtered again), the relation is joined twice, which is ``explosion``.
 
 ``FilteredRelation`` joins, ``select_related`` joins, ``distinct()``
 querysets and ``exists()`` are never reported.
@@ -21,13 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ormwatch._analyse import _exists, _sql
-from ormwatch._analyse import _join_fix as fixes
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse.prefetch_double_fetch import doubled
+from ormwatch._finding import Finding
+from ormwatch._fix import _exists
+from ormwatch._fix import _join_rewrite as fixes
+from ormwatch._introspect import _unique
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
-from ormwatch._report import Finding
 
 Case = tuple[str, tuple[JoinedRelation, ...]]
 _EXPLICIT = frozenset({"filtered_relation", "select_related"})
@@ -38,7 +43,7 @@ _ONE_ROW = frozenset({"exists", "first", "last", "earliest", "latest"})
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[Query]] = {}
     cases: dict[tuple[object, ...], Case] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         for case in _cases(query.orm):
             key: tuple[object, ...] = (
                 case[0],
@@ -59,20 +64,15 @@ def _cases(orm: OrmContext) -> list[Case]:
     relations = [
         r for r in orm.joined if r.uses and not _EXPLICIT & set(r.uses) and r.path not in skipped
     ]
-    multi = [r for r in relations if r.multi_valued]
+    # A multi-valued join whose conditions pin one related row cannot repeat a row.
+    multi = [
+        r for r in relations if r.multi_valued and not _unique.at_most_one(orm.model, r, orm.joined)
+    ]
     # A branch is a chain of joins each hanging off the last (category, then
     # category__post): one row per leaf. Two leaves multiply each other.
     below = {id(r) for o in multi for r in _ancestors(o, orm.joined)}
     leaves = tuple(r for r in multi if id(r) not in below)
-    found = [] if orm.method in _ONE_ROW else _multiplying(orm, leaves)
-    under_multi = tuple(r.path + "__" for r in multi)
-    for relation in relations:
-        only_filters = set(relation.uses) <= {"where", "or"}
-        if relation.multi_valued or not only_filters or not relation.conditions:
-            continue
-        if not relation.path.startswith(under_multi):
-            found.append(("filter_join", (relation,)))
-    return found
+    return [] if orm.method in _ONE_ROW else _multiplying(orm, leaves)
 
 
 def _ancestors(
@@ -119,17 +119,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     origin = builder_site(query, outer) or code_site(query) or query.call_site
     aliases = [a for r in relations for a in r.aliases]
     listed = " and ".join(f"{outer}.{r.path}" for r in relations)
-    if name == "filter_join":
-        relation = relations[0]
-        related = relation.model.rsplit(".", 1)[-1]
-        lookups = ", ".join(f"{relation.path}__{c}" for c in relation.conditions)
-        message = (
-            f"Join for a filter: {lookups} joins {related} into the {outer} query only to "
-            f"filter on it, with the condition in WHERE (seed 002); for an INNER JOIN, WHERE "
-            f"and ON give the same rows, and FilteredRelation puts it in the join's ON"
-        )
-        fix = fixes.filtered_relation(origin, outer, relation)
-    elif name == "repeat":
+    if name == "repeat":
         relation = relations[0]
         related = relation.model.rsplit(".", 1)[-1]
         if "where" in relation.uses:
@@ -169,12 +159,11 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     return Finding(
         kind=Kind.UNEXPECTED_JOIN.value,
         message=message,
-        severity="info" if name == "filter_join" else "warning",
         call_site=query.call_site,
         origin=origin,
         fix=fix,
         relation=_exists.relation_of(model, relations[0].path),
         queries=queries,
-        sql_fragment=_sql.join_fragment(query.sql, aliases),
+        sql_fragment=_fragment.join_fragment(query.sql, aliases),
         details={"case": name, "paths": [r.path for r in relations]},
     )

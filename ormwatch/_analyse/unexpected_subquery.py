@@ -5,7 +5,7 @@ is compiled into the statement as ``IN (SELECT ...)``; ``exclude()`` or
 ``~Q()`` across a multi-valued relation becomes ``NOT EXISTS (SELECT ...)``,
 because "no related row matches" cannot be said with a join. Subqueries the
 user wrote (``Subquery``, ``Exists``, ``OuterRef``) are never recorded as
-implicit (``_frames._subqueries``), so they are never reported.
+implicit (``_introspect._subqueries``), so they are never reported.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ormwatch._analyse import _chain, _exists, _fix, _source, _sql
+from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._finding import Finding
+from ormwatch._fix import _chain, _compose, _exists, _source
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, ImplicitSubquery, Query
-from ormwatch._report import Finding
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:
     groups: dict[tuple[object, ...], list[tuple[Query, ImplicitSubquery, int]]] = {}
-    for query in analysis.queries:
+    for query in analysis.built_by_user():
         if query.orm.kind == "write" or not query.orm.subqueries:
             continue
         for index, sub in enumerate(query.orm.subqueries):
@@ -66,7 +67,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
         fix=fix,
         relation=relation,
         queries=[q for q, _, _ in items],
-        sql_fragment=_sql.subquery_fragment(query.sql, sub.table, sub.kind, nth),
+        sql_fragment=_fragment.subquery_fragment(query.sql, sub.table, sub.kind, nth),
         details={"subquery": sub.to_dict()},
     )
 
@@ -74,7 +75,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
 def _in_queryset_fix(
     sub: ImplicitSubquery, site: CallSite | None, outer: str, related: str
 ) -> tuple[CallSite | None, str]:
-    inner_site = _fix.builder_line(site, related)
+    inner_site = _compose.builder_line(site, related)
     chain = _chain.queryset_at(inner_site, related)
     if chain is None:
         inner_site = None

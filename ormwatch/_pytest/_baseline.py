@@ -19,7 +19,8 @@ Key = tuple[str, str, str, str, str]
 
 def key(finding: dict[str, Any], rootdir: Path) -> Key:
     site = finding.get("call_site") or finding.get("origin") or {}
-    path = str(site.get("path", ""))
+    # Reports carry paths relative to the rootdir and the absolute one beside them.
+    path = str(site.get("abs_path") or site.get("path", ""))
     if path:
         with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
             path = os.path.relpath(path, rootdir)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from ormwatch._finding import Finding
     from ormwatch._query import Query
-    from ormwatch._report import Finding, Report
+    from ormwatch._report import Report
 
 
 class OrmWatchFixture:
@@ -50,11 +51,11 @@ class OrmWatchFixture:
 
     def assert_max_queries(self, limit: int) -> None:
         """Fail if the test body ran more than ``limit`` statements (all aliases, no savepoints)."""
-        from ormwatch._testing import counted, max_queries_message
+        from ormwatch._testing import budget_failure
 
-        queries = counted(self.queries)
-        if len(queries) > limit or self.report.dropped_count:
-            pytest.fail(max_queries_message(limit, queries, self._verbose), pytrace=False)
+        message = budget_failure(limit, self.report, self._verbose)
+        if message is not None:
+            pytest.fail(message, pytrace=False)
 
     @contextmanager
     def capture(self) -> Iterator[Report]:

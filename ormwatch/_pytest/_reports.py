@@ -1,11 +1,46 @@
-"""JSON and self-contained HTML reports of a test run, for CI artifacts."""
+"""JSON and self-contained HTML reports of a test run, for CI artifacts.
+
+Paths are relative to the rootdir, as pytest's terminal names tests; the
+absolute path of a site stays beside it as ``abs_path``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+
+def relative_sites(finding: dict[str, Any], rootdir: Path) -> None:
+    """Rewrite the paths of ``finding``'s sites (call site, origin, those in details) in place."""
+    for site in (finding.get("call_site"), finding.get("origin")):
+        _relative(site, rootdir)
+    _relative_in(finding.get("details"), rootdir)
+
+
+def _relative_in(value: Any, rootdir: Path) -> None:
+    if isinstance(value, dict):
+        if {"path", "line", "function"} <= value.keys():
+            _relative(value, rootdir)
+            return
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            _relative_in(item, rootdir)
+
+
+def _relative(site: dict[str, Any] | None, rootdir: Path) -> None:
+    if not site or "abs_path" in site or not os.path.isabs(str(site.get("path", ""))):
+        return
+    path = str(site["path"])
+    site["abs_path"] = path
+    with contextlib.suppress(ValueError):  # another drive on Windows: keep it absolute
+        relative = os.path.relpath(path, rootdir)
+        if not relative.startswith(".."):  # outside the rootdir: absolute says more
+            site["path"] = relative
 
 
 def as_data(results: dict[str, list[dict[str, Any]]], counts: dict[str, int]) -> dict[str, Any]:

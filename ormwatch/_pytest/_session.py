@@ -18,6 +18,7 @@ import pytest
 from ormwatch._pytest import _baseline
 from ormwatch._pytest._fixture import OrmWatchFixture
 from ormwatch._pytest._options import Options
+from ormwatch._pytest._reports import relative_sites
 
 # One test's results until its call report is made: {"index", "query_count", "findings"}.
 _payload = pytest.StashKey[dict[str, Any]]()
@@ -60,36 +61,54 @@ class OrmWatchSession:
             fixture = None
         if marker is None and fixture is None and not self.options.records_every_test:
             return (yield)
+        from ormwatch._pytest._unittest import set_up_unrecorded
         from ormwatch._record import watch
 
-        with watch() as report:
-            if fixture is not None:
-                fixture._report = report
-            result = yield  # a failing test body raises here and skips our checks
-        self._check(item, report, marker)
+        report = None
+        try:
+            with watch() as report, set_up_unrecorded(getattr(item, "instance", None)):
+                if fixture is not None:
+                    fixture._report = report
+                result = yield
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            # The test failed (or skipped): its findings are reported like any
+            # other test's, they are often why it failed; failing it again is moot.
+            if report is not None:
+                try:
+                    self._collect(item, report, marker)
+                except Exception as exc:  # the test's own failure is the one to show
+                    from ormwatch import _failsafe
+
+                    _failsafe.swallow("collecting a failed test's findings", exc)
+            raise
+        new = self._collect(item, report, marker)
+        self._check(report, marker, new)
         return result
 
-    def _check(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> None:
-        from ormwatch._report import failing_findings
-        from ormwatch._testing import counted, findings_message, max_queries_message
-
+    def _collect(self, item: pytest.Item, report: Any, marker: pytest.Mark | None) -> list[Any]:
+        """Put the test's findings on its item for the call report; return the new ones."""
         allowed = {str(k) for k in (marker.kwargs.get("allow", ()) if marker else ())}
         findings = [f for f in report.findings if f.kind not in allowed]
         plain = [self._plain(f) for f in findings]
-        new = [f for f, p in zip(findings, plain, strict=True) if p["new"]]
         if self.options.records_every_test:
             item.stash[_payload] = {
                 "index": _position(item),
                 "query_count": report.query_count,
                 "findings": plain,
             }
+        return [f for f, p in zip(findings, plain, strict=True) if p["new"]]
+
+    def _check(self, report: Any, marker: pytest.Mark | None, new: list[Any]) -> None:
+        from ormwatch._report import failing_findings
+        from ormwatch._testing import budget_failure, findings_message
+
         limit = marker.kwargs.get("max_queries") if marker else None
         if limit is not None:
-            queries = counted(report.queries)
-            if len(queries) > limit:
-                pytest.fail(
-                    max_queries_message(limit, queries, self.options.verbose), pytrace=False
-                )
+            message = budget_failure(limit, report, self.options.verbose)
+            if message is not None:
+                pytest.fail(message, pytrace=False)
         failing = failing_findings(new)
         if self.options.mode == "fail" and failing and not self.options.update_baseline:
             pytest.fail(findings_message(failing, self.options.verbose), pytrace=False)
@@ -98,6 +117,7 @@ class OrmWatchSession:
         data: dict[str, Any] = finding.to_dict()
         data["sql"] = [q.sql[:2000] for q in finding.queries[:3]]
         data["new"] = _baseline.key(data, self.config.rootpath) not in self.baseline
+        relative_sites(data, self.config.rootpath)
         return data
 
     @pytest.hookimpl(wrapper=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from typing import Any
 
@@ -13,13 +11,10 @@ _TIMING = re.compile(r"\d+(?:\.\d+)? ms\b")
 
 
 def _site(site: dict[str, Any] | None) -> str:
+    # The path is already relative to the rootdir, as in the reports (see _reports).
     if not site:
         return "(no user code on the stack)"
-    path = str(site["path"])
-    with contextlib.suppress(ValueError):
-        relative = os.path.relpath(path)
-        path = path if relative.startswith("..") else relative
-    return f"{path}:{site['line']} {site['function']}"
+    return f"{site['path']}:{site['line']} {site['function']}"
 
 
 def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> None:
@@ -42,9 +37,15 @@ def write_summary(reporter: Any, results: dict[str, list[dict[str, Any]]]) -> No
         reporter.write_line(f"{site}  ({len(tests)} test{'s' if len(tests) > 1 else ''})")
         for finding in group["findings"].values():
             reporter.write_line(f"  [{finding['kind']}] {finding['message']}")
-            if finding.get("fix"):
-                origin = _site(finding.get("origin")) if finding.get("origin") else ""
-                reporter.write_line(f"    fix at {origin}: {finding['fix'].splitlines()[0]}")
+            fix = str(finding.get("fix") or "").splitlines()
+            if fix:
+                origin = f" at {_site(finding['origin'])}" if finding.get("origin") else ""
+                if len(fix) == 1:
+                    reporter.write_line(f"    fix{origin}: {fix[0]}")
+                else:  # a fix of several lines, whole
+                    reporter.write_line(f"    fix{origin}:")
+                    for line in fix:
+                        reporter.write_line(f"      {line}")
         reporter.write_line(f"    e.g. {tests[0]}")
     total = sum(len(g["findings"]) for g in groups.values())
     reporter.write_line(f"{total} finding(s) at {len(groups)} call site(s)")

@@ -17,6 +17,7 @@ from ormwatch._query._context import (
     Relation,
 )
 from ormwatch._query._site import CallSite
+from ormwatch._query._uses import RelationUse
 
 __all__ = [
     "EMPTY_CONTEXT",
@@ -26,6 +27,7 @@ __all__ = [
     "OrmContext",
     "Query",
     "Relation",
+    "RelationUse",
 ]
 
 
@@ -59,8 +61,20 @@ class Query:
     params_key: int | None = None
     # The view (a class-based view's class, or a function) whose TemplateResponse
     # rendered the templates that ran this statement: where to look for the
-    # queryset (ormwatch._analyse._views). Never exported.
+    # queryset (ormwatch._fix._view_origin). Never exported.
     view: Any = field(default=None, repr=False)
+    # The request segment of a test recording the statement ran in
+    # (ormwatch._record._segments): detectors group only within one. Never exported.
+    segment: int = 0
+    # Writes only (ormwatch._stack._writer), never exported: the library function
+    # that wrote the row when the user's line did not call the write itself
+    # (``Client.login``, a cascade), and how many sites of ``stack`` after the
+    # call site each called the one before directly (no library code between).
+    library_write: str | None = None
+    direct_callers: int = 0
+    # When it ran, on the clock reads and requests are noted on
+    # (ormwatch._query._uses). Never exported.
+    tick: int = 0
 
     @property
     def is_transaction(self) -> bool:

@@ -140,7 +140,12 @@ class OrmContext:
     (``select_related`` / ``prefetch_related``): the live map of
     ``"app.Model.relation"`` keys to flags (1: select_related filled it,
     2: user code read it) of the outermost recording, which keeps filling
-    while the recording runs; None when reads are not tracked.
+    while the recording runs (a ``RelationUse``, which also says when each
+    relation was read); None when reads are not tracked.
+
+    ``library_caller``: library code (not the user's, not a template engine's)
+    called the QuerySet method that ran the statement, as ``ModelBackend``
+    reads the permissions it built.
     """
 
     kind: str = "other"
@@ -163,6 +168,7 @@ class OrmContext:
     grouped: bool = False
     joined: tuple[JoinedRelation, ...] = ()
     subqueries: tuple[ImplicitSubquery, ...] = ()
+    library_caller: bool = False
     relation_use: Mapping[str, int] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,6 +193,7 @@ class OrmContext:
             "grouped": self.grouped,
             "joined": [j.to_dict() for j in self.joined],
             "subqueries": [s.to_dict() for s in self.subqueries],
+            "library_caller": self.library_caller,
             "relation_use": (
                 None if self.relation_use is None else dict(sorted(dict(self.relation_use).items()))
             ),

@@ -7,12 +7,14 @@ from time import perf_counter
 from types import FrameType
 from typing import Any
 
-from ormwatch import _conf, _failsafe, _frames
+from ormwatch import _conf, _failsafe, _stack
 from ormwatch._ignore import ignored_kinds
-from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query
+from ormwatch._query import EMPTY_CONTEXT, OrmContext, Query, RelationUse
+from ormwatch._query._uses import tick
 from ormwatch._record import _statements
 from ormwatch._record._params import copy_params
 from ormwatch._record._redact import apply
+from ormwatch._stack import _writer
 
 
 class Recording:
@@ -27,6 +29,7 @@ class Recording:
         "overflow_ms",
         "queries",
         "relation_use",
+        "segment",
         "settings",
         "started",
         "total_ms",
@@ -43,11 +46,14 @@ class Recording:
         self.started = perf_counter()
         self.ended: float | None = None
         # "app.Model.relation" -> flags (select_related filled it, user code
-        # read it), kept by ormwatch._frames._reads for unused_eager_load.
-        # Bounded there: one key per relation, at most _reads.MAX_KEYS.
-        self.relation_use: dict[str, int] = {}
-        # Shareable ORM contexts of this recording's statements (_frames._reuse).
+        # read it), and when, kept by ormwatch._reads for unused_eager_load.
+        # Bounded: one key per relation, at most _reads.MAX_KEYS, and the
+        # limits of ormwatch._query._uses.
+        self.relation_use = RelationUse()
+        # Shareable ORM contexts of this recording's statements (_stack._reuse).
         self.contexts: dict[tuple[Any, ...], OrmContext] = {}
+        # Bumped when a request starts or finishes inside this recording (_segments).
+        self.segment = 0
 
     @property
     def full(self) -> bool:
@@ -79,15 +85,24 @@ def record(
     if not keep:
         return
     settings = keep[0].settings
+    at = tick()
+    for recording in recordings:  # reads and loads from now on belong to this statement
+        recording.relation_use.clock = at
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm, view = _frames.read(
+        call_site, stack, orm, view = _stack.read(
             frame, shape, settings.stack_depth, text, recordings[0].contexts
         )
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
         call_site, stack, orm, view = None, (), EMPTY_CONTEXT, None
+    library_write, direct_callers = None, 0
+    if orm.kind == "write" and call_site is not None:
+        try:
+            library_write, direct_callers = _writer.written_by(frame, settings.stack_depth)
+        except Exception as exc:  # keep the statement; the write counts as the user's
+            _failsafe.swallow("reading who wrote a row", exc)
     connection = context.get("connection")
     params_key = None
     if settings.record_params:
@@ -122,5 +137,9 @@ def record(
                 ignored=ignored,
                 params_key=params_key,
                 view=view,
+                segment=recording.segment,
+                library_write=library_write,
+                direct_callers=direct_callers,
+                tick=at,
             )
         )

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
+from ormwatch._record._active import active
 from ormwatch._record._recording import Recording
-from ormwatch._record._wrapper import active, install
+from ormwatch._record._wrapper import install
 from ormwatch._report import Report
 
 

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextvars import ContextVar
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ormwatch import _failsafe
+from ormwatch._record import _segments
+from ormwatch._record._active import active
 from ormwatch._record._recording import record
-
-if TYPE_CHECKING:
-    from ormwatch._record._recording import Recording
-
-active: ContextVar[tuple[Recording, ...]] = ContextVar("ormwatch_active", default=())
 
 
 def execute_wrapper(
@@ -73,6 +69,7 @@ def install() -> None:
         # Signal.connect() adds a weakref.finalize per call even when the
         # dispatch_uid is already connected, which grew by one per request.
         connection_created.connect(_on_connection_created, dispatch_uid="ormwatch.recorder")
+        _segments.connect()
         _connected = True
     for connection in connections.all(initialized_only=True):
         install_on(connection)

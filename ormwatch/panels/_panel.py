@@ -29,7 +29,7 @@ from django.templatetags.static import static
 from django.utils.html import escape
 
 from ormwatch import _conf, _failsafe
-from ormwatch._record import request_scope
+from ormwatch._record import _requests, request_scope
 from ormwatch._report import Report
 from ormwatch.panels import _labels, _render, _stats
 
@@ -68,11 +68,18 @@ class OrmWatchPanel(Panel):
             if iscoroutine(response):
                 # Nothing has run yet: keep the scope open until it has.
                 return self._finish(scope.pop_all(), response)
+            self._answered(response)
         return response
 
     async def _finish(self, scope: ExitStack, response: Awaitable[HttpResponse]) -> HttpResponse:
         with scope:
-            return await response
+            answered = await response
+            self._answered(answered)
+            return answered
+
+    def _answered(self, response: Any) -> None:
+        if self._report is not None:
+            _requests.answered(self._report.queries, response)
 
     def generate_stats(self, request: HttpRequest, response: HttpResponse) -> None:
         """Record the findings and queries, once, as plain data."""

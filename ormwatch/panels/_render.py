@@ -79,6 +79,10 @@ def _finding_view(
         "advice": advice,
         "call_site": sites[finding["call_site"]] if finding["call_site"] is not None else None,
         "origin": sites[finding["origin"]] if finding["origin"] is not None else None,
+        # .get(): stats stored before loop sites were kept have none.
+        "loop_site": (
+            sites[finding["loop_site"]] if finding.get("loop_site") is not None else None
+        ),
         "sample": sample,
         "sql": formatted,
         "highlight": _sql.highlight(formatted, finding["sql_fragment"]),

@@ -20,8 +20,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ormwatch._finding import Finding
 from ormwatch._query import CallSite, Query
-from ormwatch._report import Finding, Report
+from ormwatch._report import Report
 from ormwatch.panels._labels import severity_rank
 from ormwatch.panels._sql import collapse_in_lists
 
@@ -163,6 +164,7 @@ def build(report: Report, max_queries: int) -> dict[str, Any]:
             "message": f.message,
             "call_site": site(f.call_site),
             "origin": site(f.origin),
+            "loop_site": site(f.loop_site),
             "fix": f.fix,
             "relation": str(f.relation) if f.relation else None,
             "query_count": f.query_count,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from tests.testapp.models import Category, Post
+from tests.testapp.models import Category, Post, SMembership
 
 
 @admin.register(Post)
@@ -42,3 +44,18 @@ class PostWithCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="Blog")
     def blog_name(self, post: Post) -> str:
         return post.category.blog.name  # other_site
+
+
+@admin.register(SMembership)
+class SMembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    # The admin's date_hierarchy runs dates() (a values query) on this queryset
+    # from Django's own template tag: its rows, not ours.
+    date_hierarchy = "joined"
+    list_display = ("person", "team_name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SMembership]:
+        return super().get_queryset(request).prefetch_related("team")
+
+    @admin.display(description="Team")
+    def team_name(self, membership: SMembership) -> str:
+        return membership.team.name

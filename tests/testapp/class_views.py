@@ -9,10 +9,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView
 
-from tests.testapp.models import Post
-from tests.testapp.serializing import SerializingListView
+from tests.testapp.models import LOrder, Post
+from tests.testapp.serializing import SerializingListView, SerializingViewSet
 
 
 class PostsFromGetQueryset(ListView):  # type: ignore[type-arg]
@@ -59,4 +59,23 @@ class PostApi(SerializingListView):
 
 class PostApiFromModel(SerializingListView):
     model = Post
+    fields = ("title", "category.name")
+
+
+class OrderNumbers(ListView):  # type: ignore[type-arg]
+    # allow_empty = False: ListView.get() itself evaluates the queryset (``not
+    # self.object_list``), so no line of the user's runs the eager load.
+    template_name = "testapp/order_numbers.html"
+    context_object_name = "orders"
+    allow_empty = False
+    queryset = LOrder.objects.select_related("shop").order_by("pk")
+
+
+class OrderDetail(DetailView):  # type: ignore[type-arg]
+    template_name = "testapp/order_numbers.html"
+    queryset = LOrder.objects.select_related("shop")
+
+
+class PostViewSet(SerializingViewSet):
+    queryset = Post.objects.order_by("pk")
     fields = ("title", "category.name")

@@ -145,3 +145,108 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_from_id} bans {self.user_to_id}"
+
+
+# Uniqueness along joins (tests/test_unique_joins.py): a person is in a team
+# at most once, so a join on (person, team) cannot repeat a team.
+class STeam(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SMembership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="s_memberships")
+    team = models.ForeignKey(STeam, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, default="member")
+    joined = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "team"], name="s_membership_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.team_id}"
+
+
+class SBadge(models.Model):
+    """Unique per team and label only while active: a partial constraint proves nothing."""
+
+    team = models.ForeignKey(STeam, on_delete=models.CASCADE, related_name="badges")
+    label = models.CharField(max_length=20)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "label"],
+                condition=models.Q(active=True),
+                name="s_badge_active_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SSeat(models.Model):
+    """unique_together, the older spelling of the same guarantee."""
+
+    team = models.ForeignKey(STeam, on_delete=models.CASCADE, related_name="seats")
+    number = models.IntegerField()
+
+    class Meta:
+        unique_together = [("team", "number")]
+
+    def __str__(self) -> str:
+        return f"seat {self.number}"
+
+
+# Models for the precision cases of unused eager loads, loop sites, chained
+# loads and cascades (tests/test_unused_eager_load.py, test_loop_site.py, test_chained_loads.py,
+# test_cascade_signals.py, test_view_origin.py).
+
+
+class LOwner(models.Model):
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LProfile(models.Model):
+    owner = models.OneToOneField(LOwner, on_delete=models.CASCADE, related_name="profile")
+    bio = models.CharField(max_length=100, default="")
+
+    def __str__(self) -> str:
+        return f"profile of {self.owner_id}"
+
+
+class LShop(models.Model):
+    name = models.CharField(max_length=50)
+    owner = models.ForeignKey(LOwner, on_delete=models.CASCADE, related_name="shops")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LOrder(models.Model):
+    number = models.IntegerField(default=0)
+    shop = models.ForeignKey(LShop, on_delete=models.CASCADE, related_name="orders")
+
+    def __str__(self) -> str:
+        return f"order {self.number}"
+
+    def url(self) -> str:
+        return f"/shops/{self.shop.name}/orders/{self.number}/"
+
+
+class LLogEntry(models.Model):
+    order = models.ForeignKey(LOrder, on_delete=models.CASCADE, related_name="log_entries")
+    author = models.ForeignKey(LOwner, on_delete=models.CASCADE, related_name="log_entries")
+    message = models.CharField(max_length=100, default="")
+
+    def __str__(self) -> str:
+        return self.message

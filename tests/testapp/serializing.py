@@ -34,6 +34,24 @@ class SerializingListView(View):
         return row
 
 
+class SerializingViewSet(SerializingListView):
+    """As REST framework's viewsets: a dispatch() of its own, and an as_view()
+    whose function carries the class as ``cls`` (not Django's ``view_class``)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.get(request)
+
+    @classmethod
+    def as_viewset(cls) -> Any:
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            self = cls()
+            self.setup(request, *args, **kwargs)
+            return self.dispatch(request, *args, **kwargs)
+
+        view.cls = cls  # type: ignore[attr-defined]
+        return view
+
+
 def _posts() -> Any:
     from tests.testapp.models import Post
 

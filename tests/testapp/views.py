@@ -3,10 +3,10 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from tests.testapp.models import Post
+from tests.testapp.models import LOrder, Post
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
@@ -15,7 +15,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 
 def posts_in_a_category(request: HttpRequest) -> HttpResponse:
-    # A join made only to filter: an info finding (unexpected_join, filter_join).
+    # A join made only to filter: no finding (tests/test_info_findings.py adds one).
     titles = [p.title for p in Post.objects.filter(category__name="quidem").order_by("pk")]
     return HttpResponse(", ".join(titles))
 
@@ -98,8 +98,21 @@ def panel_hostile(request: HttpRequest) -> HttpResponse:
 def recording_state(request: HttpRequest) -> JsonResponse:
     """Whether anything records this request: the open recordings and the request's report."""
     from ormwatch._record import current_request_report
-    from ormwatch._record._wrapper import active
+    from ormwatch._record._active import active
 
     return JsonResponse(
         {"recordings": len(active.get()), "report": current_request_report() is not None}
     )
+
+
+def order_shops(request: HttpRequest) -> HttpResponse:
+    # The 404 branch reads nothing of what select_related loaded.
+    orders = list(LOrder.objects.select_related("shop").order_by("pk"))
+    if not any(str(o.number) == request.GET.get("number") for o in orders):
+        raise Http404("no such order")
+    return HttpResponse(", ".join(o.shop.name for o in orders))
+
+
+def orders_table(request: HttpRequest) -> HttpResponse:
+    orders = LOrder.objects.order_by("pk")
+    return render(request, "testapp/orders_table.html", {"orders": orders})

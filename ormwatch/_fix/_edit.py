@@ -1,0 +1,279 @@
+"""Edits: whole statements of the user's source, replaced exactly.
+
+A fix printed as text is only as good as the reader's copy and paste: a
+statement over several lines, a fragment that fits no line, two findings on
+one statement that each keep the other's mistake. An ``Edit`` says exactly
+which lines change and what they become, like ruff's ``--fix``: it always
+covers whole statements (found with ``ast`` positions, never by guessing from
+a line's text), so applying it never cuts a statement in half.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ormwatch._fix import _source
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+Position = tuple[int, int]  # (line, UTF-8 byte column), as ast gives them
+Span = tuple[Position, Position, str]  # replace from .. to with the text
+
+__all__ = [
+    "Edit",
+    "Rewritten",
+    "apply",
+    "merge",
+    "rewrite_spans",
+    "rewrite_statement",
+    "rewritten",
+    "shown",
+    "statement_lines",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace lines ``start_line..end_line`` (1-based, inclusive) of ``path`` with ``text``.
+
+    ``text`` is the new lines, indentation included, without a final newline.
+    """
+
+    path: str
+    start_line: int
+    end_line: int
+    text: str
+    # What the edit changed, as (start, end, new text) over the text it replaces,
+    # when it was written from ast positions: edits of one statement merge exactly.
+    changes: tuple[tuple[int, int, str], ...] = field(default=(), compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """A fix written into the user's statement: the code to show and the exact edit."""
+
+    code: str
+    edit: Edit | None
+
+
+def rewritten(
+    code: _source.Code, line: int, replacements: Sequence[tuple[ast.AST, str]]
+) -> Rewritten | None:
+    """The statement at ``code`` with each node replaced: shown whole, with its edit.
+
+    When the statement's lines are not its own (``a = 1; b = 2``), the line
+    alone is shown and no edit is made.
+    """
+    edit = rewrite_statement(code, replacements)
+    if edit is not None:
+        return Rewritten(shown(edit), edit)
+    nodes = [(n, new) for n, new in replacements if isinstance(n, ast.expr)]
+    text = _source.rewrite(code, line, nodes) if len(nodes) == len(replacements) else None
+    return Rewritten(text, None) if text is not None else None
+
+
+def statement_lines(code: _source.Code) -> tuple[int, int] | None:
+    """The lines of ``code.statement`` an edit may replace, or None if they are not its own.
+
+    A compound statement (``for``, ``if``, ``with``, ``while``) gives its header
+    only, and only when its body starts on a later line; a statement that
+    shares a line with another (``a = 1; b = 2``) gives None.
+    """
+    node = code.statement
+    start = node.lineno
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith)):
+        end = node.body[0].lineno - 1
+        if end < start:
+            return None
+    else:
+        end = node.end_lineno or start
+    if _shares_a_line(code, start, end):
+        return None
+    return start, end
+
+
+def _shares_a_line(code: _source.Code, start: int, end: int) -> bool:
+    around = code.parents.get(code.statement)
+    siblings = [
+        n
+        for n in ast.iter_child_nodes(around if around is not None else code.function)
+        if isinstance(n, ast.stmt) and n is not code.statement
+    ]
+    return any(n.lineno <= end and (n.end_lineno or n.lineno) >= start for n in siblings)
+
+
+def rewrite_statement(
+    code: _source.Code, replacements: Sequence[tuple[ast.AST, str]]
+) -> Edit | None:
+    """The edit that rewrites ``code.statement`` with each node replaced by its new text.
+
+    Every node must lie inside the statement's own lines; the rest of the
+    statement (other arguments, line breaks, comments) is kept as written.
+    """
+    spans: list[Span] = []
+    for node, new in replacements:
+        lineno = getattr(node, "lineno", None)
+        end_lineno = getattr(node, "end_lineno", None)
+        col = getattr(node, "col_offset", None)
+        end_col = getattr(node, "end_col_offset", None)
+        if lineno is None or end_lineno is None or col is None or end_col is None:
+            return None
+        spans.append(((lineno, col), (end_lineno, end_col), new))
+    return rewrite_spans(code, spans)
+
+
+def rewrite_spans(code: _source.Code, spans: Sequence[Span]) -> Edit | None:
+    """The edit that rewrites ``code.statement`` with each span replaced by its text."""
+    span = statement_lines(code)
+    if span is None or not spans:
+        return None
+    start, end = span
+    lines = code.source.splitlines(keepends=True)[start - 1 : end]
+    if len(lines) != end - start + 1:
+        return None
+    # ast columns are UTF-8 byte offsets: work on bytes.
+    encoded = [line.encode() for line in lines]
+    offsets = [0]
+    for line in encoded:
+        offsets.append(offsets[-1] + len(line))
+    data = b"".join(encoded)
+    cuts: list[tuple[int, int, bytes]] = []
+    for (lineno, col), (end_lineno, end_col), new in spans:
+        if lineno < start or end_lineno > end:
+            return None
+        cuts.append(
+            (offsets[lineno - start] + col, offsets[end_lineno - start] + end_col, new.encode())
+        )
+    cuts.sort()
+    if any(a[1] > b[0] for a, b in itertools.pairwise(cuts)):
+        return None  # overlapping replacements: ambiguous
+    changes = tuple(
+        (len(data[:b].decode(errors="replace")), len(data[:f].decode(errors="replace")), r.decode())
+        for b, f, r in cuts
+    )
+    for begin, finish, replacement in reversed(cuts):
+        data = data[:begin] + replacement + data[finish:]
+    text = data.decode(errors="replace").rstrip("\n")
+    return Edit(code.path, start, end, text, changes)
+
+
+def shown(edit: Edit) -> str:
+    """The edit's text as a fix is printed: dedented, a one-line statement without its comment."""
+    lines = edit.text.split("\n")
+    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+    text = "\n".join(x[indent:] for x in lines)
+    # The user's trailing comment (a noqa, a note) was about the old code.
+    return _source.without_comment(text).strip() if len(lines) == 1 else text
+
+
+def original(edit: Edit, source_lines: Sequence[str]) -> str:
+    """The text the edit replaces, from the file's lines (without line ends)."""
+    return "\n".join(source_lines[edit.start_line - 1 : edit.end_line])
+
+
+def merge(edits: Sequence[Edit], source_lines: Sequence[str]) -> list[Edit]:
+    """One edit per statement: edits of the same lines merged, overlapping others dropped.
+
+    Two edits of the same statement (an unused ``select_related()`` and an
+    unused ``prefetch_related()``) each change their own part of it: both
+    changes are applied, by a three-way merge of each edit's text against the
+    original. When they change the same characters differently, or two edits
+    overlap without covering the same lines, the first one wins.
+    """
+    kept: list[Edit] = []
+    for edit in edits:
+        same = next(
+            (k for k in kept if (k.start_line, k.end_line) == (edit.start_line, edit.end_line)),
+            None,
+        )
+        if same is not None:
+            base = original(same, source_lines)
+            combined = (
+                _combined(base, same.changes + edit.changes)
+                if same.changes and edit.changes
+                else _three_way(base, same.text, edit.text)
+            )
+            if combined is not None:
+                kept[kept.index(same)] = Edit(
+                    same.path,
+                    same.start_line,
+                    same.end_line,
+                    combined,
+                    tuple(sorted(set(same.changes + edit.changes)))
+                    if same.changes and edit.changes
+                    else (),
+                )
+            continue
+        if any(k.start_line <= edit.end_line and edit.start_line <= k.end_line for k in kept):
+            continue
+        kept.append(edit)
+    return sorted(kept, key=lambda e: e.start_line)
+
+
+def _combined(base: str, changes: Sequence[tuple[int, int, str]]) -> str | None:
+    merged: list[tuple[int, int, str]] = []
+    for change in sorted(set(changes)):
+        if merged and (change[0] < merged[-1][1] or change[:2] == merged[-1][:2]):
+            return None  # two edits change the same characters
+        merged.append(change)
+    for begin, finish, new in reversed(merged):
+        base = base[:begin] + new + base[finish:]
+    return base
+
+
+def _three_way(base: str, ours: str, theirs: str) -> str | None:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    # Diffed by tokens, not characters: a character diff aligns the quotes and
+    # parentheses of two different calls and sees a conflict where there is none.
+    base_tokens = _TOKEN.findall(base)
+    starts = [0]
+    for token in base_tokens:
+        starts.append(starts[-1] + len(token))
+    changes: list[tuple[int, int, str]] = []
+    for text in (ours, theirs):
+        tokens = _TOKEN.findall(text)
+        matcher = difflib.SequenceMatcher(None, base_tokens, tokens, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                changes.append((starts[i1], starts[i2], "".join(tokens[j1:j2])))
+    changes.sort()
+    merged: list[tuple[int, int, str]] = []
+    for change in changes:
+        if merged and change[0] < merged[-1][1]:
+            if change != merged[-1]:
+                return None  # both changed the same characters differently
+            continue
+        if merged and change[:2] == merged[-1][:2] == (change[0], change[0]):
+            if change != merged[-1]:
+                return None  # two insertions at one place: order unknown
+            continue
+        merged.append(change)
+    result = base
+    for begin, finish, new in reversed(merged):
+        result = result[:begin] + new + result[finish:]
+    return result
+
+
+def apply(source_lines: Sequence[str], edits: Sequence[Edit]) -> list[str]:
+    """The file's lines (without line ends) after ``edits`` (already merged, non-overlapping)."""
+    lines = list(source_lines)
+    for edit in sorted(edits, key=lambda e: e.start_line, reverse=True):
+        lines[edit.start_line - 1 : edit.end_line] = edit.text.split("\n")
+    return lines
