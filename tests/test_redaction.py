@@ -80,11 +80,11 @@ def test_duplicates_compare_the_real_parameters(
     # (from one line: test code re-reading a row on another line is no duplicate)
     with ormwatch.watch() as different:
         for pk in (first.pk, second.pk):
-            User.objects.get(pk=pk)
+            list(User.objects.filter(pk=pk))
     assert different.findings == []
     with ormwatch.watch() as same:
         for pk in (first.pk, first.pk):
-            User.objects.get(pk=pk)
+            list(User.objects.filter(pk=pk))
     assert [f.kind for f in same.findings] == ["duplicate_query"]
 
 

@@ -7,9 +7,9 @@ Statements an earlier detector explained (N+1 loads) are not counted again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from ormwatch._analyse import _testcode
+from ormwatch._analyse import _loop, _testcode
 from ormwatch._analyse._analysis import Analysis, ran_by_library
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -40,6 +40,13 @@ def _writes(query: Query) -> bool:
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
 
+def _library_repeats(queries: list[Query], sites: Sequence[object]) -> bool:
+    """One call of a library API (a migrate command, an importer) repeated them inside."""
+    return (
+        len(sites) == 1 and all(q.library_call for q in queries) and not _loop.repeats(queries[0])
+    )
+
+
 def detect(analysis: Analysis) -> Iterator[Finding]:
     # Per request segment: two requests of one test loading the same row are no
     # duplicate. Per write: the same SELECT after an INSERT, UPDATE or DELETE
@@ -66,6 +73,8 @@ def detect(analysis: Analysis) -> Iterator[Finding]:
         if len(queries) < analysis.settings.duplicate_threshold:
             continue
         sites = list(dict.fromkeys(q.call_site for q in queries if q.call_site is not None))
+        if _library_repeats(queries, sites):
+            continue
         where = ", ".join(str(s) for s in sites)
         fix = _hoist.hoisted(sites)
         yield Finding(

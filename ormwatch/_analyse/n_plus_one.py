@@ -66,8 +66,13 @@ def _groups(analysis: Analysis) -> dict[Key, list[Query]]:
     return {
         key: queries
         for key, queries in groups.items()
-        if len({q.orm.instance_pk for q in queries}) >= threshold
+        if len({q.orm.instance_pk for q in queries}) >= threshold and not _library_loop(queries)
     }
+
+
+def _library_loop(queries: list[Query]) -> bool:
+    """A library API the user's line called once (an importer) loaded row by row inside it."""
+    return all(q.library_call for q in queries) and not _loop.repeats(queries[0])
 
 
 def _descendants(key: Key, parent: dict[Key, Key]) -> list[Key]:

@@ -88,12 +88,12 @@ def record(
     text = sql if isinstance(sql, str) else str(sql)
     shape, decided = _statements.describe(text, settings)
     try:
-        call_site, stack, orm, view = _stack.read(
+        call_site, stack, orm, view, library_call = _stack.read(
             frame, shape, settings.stack_depth, text, recordings[0].contexts
         )
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
-        call_site, stack, orm, view = None, (), EMPTY_CONTEXT, None
+        call_site, stack, orm, view, library_call = None, (), EMPTY_CONTEXT, None, False
     library_write, direct_callers = None, 0
     if orm.kind == "write" and call_site is not None:
         try:
@@ -137,6 +137,7 @@ def record(
                 segment=recording.segment,
                 library_write=library_write,
                 direct_callers=direct_callers,
+                library_call=library_call,
                 tick=at,
             )
         )

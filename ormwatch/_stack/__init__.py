@@ -31,8 +31,12 @@ def read(
     depth: int,
     sql: str,
     contexts: dict[tuple[Any, ...], OrmContext],
-) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext, Any]:
-    """The call site, the trimmed stack, the ORM context and the view of a statement.
+) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext, Any, bool]:
+    """The call site, trimmed stack, ORM context and view of a statement; did a library API run it?
+
+    The last answer is whether a library API of its own (not the ORM's path,
+    a template engine or a view framework) ran the statement below the user's
+    line (``_callsite.library_api``).
 
     ``contexts`` is the recording's cache of shareable contexts (``_reuse``).
     The view is read when no line of the user's code is on the stack (``_view``):
@@ -49,6 +53,7 @@ def read(
     awaiting: list[FrameType] | None = None  # coroutine frames, outermost first
     view: Any = None
     tried_async = False
+    library_call = False  # a library API of its own ran it, below the user's line
     f = frame
     while f is not None:
         code = f.f_code
@@ -92,6 +97,8 @@ def read(
                 site = sites.get((id(code), f.f_lasti)) or _callsite.python_site(f)
             elif kind == jinja2:
                 site = _callsite.jinja2_site(code, f)
+            elif not stack and not library_call:
+                library_call = _callsite.library_api(code, f)
         # Sites are interned by the caches, so identity is equality here.
         if site is not None and (not stack or stack[-1] is not site):
             stack.append(site)
@@ -110,4 +117,4 @@ def read(
         orm = _orm.context(hits, fingerprint, sql)
         if shared is not None and len(contexts) < _reuse.MAX_CONTEXTS:
             contexts[shared] = orm
-    return site, tuple(stack), orm, view
+    return site, tuple(stack), orm, view, library_call and view is None

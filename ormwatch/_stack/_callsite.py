@@ -14,6 +14,7 @@ from __future__ import annotations
 import linecache
 import os
 import site
+import sys
 import sysconfig
 from types import CodeType, FrameType
 from typing import Any
@@ -262,3 +263,56 @@ def django_template_site(frame: FrameType) -> CallSite | None:
         site_ = CallSite(path, line, str(name), source, "template")
         sites[key] = site_
     return site_
+
+
+# Library code between a statement and the user's line that is the ORM's own
+# path, a template engine's or a view framework's: the user asked for the rows
+# there. Any other library frame is an API of its own (library_api).
+_PATH_PREFIXES = (
+    "django.db.models",
+    "django.db.backends",
+    "django.db.utils",
+    "django.db.transaction",
+    "django.template",
+    "django.templatetags",
+    "django.views",
+    "django.core.handlers",
+    "django.core.paginator",
+    "django.shortcuts",
+    "django.utils",
+    "django.forms",
+    "django.http",
+    "django.dispatch",
+    "django.contrib.admin",
+    "django.contrib.contenttypes",
+    "jinja2",
+    "asgiref",
+    "ormwatch",
+    "debug_toolbar",
+    "rest_framework",
+)
+_api: dict[int, tuple[bool, CodeType]] = {}
+
+
+def library_api(code: CodeType, frame: FrameType) -> bool:
+    """Whether a library frame below the user's line is an API of its own.
+
+    ``super().handle()`` in a ``migrate`` command, a data importer's
+    ``import_data()``, a tagging library's manager: the user's line called it
+    once, and the queries it repeats inside are its own. The ORM, template
+    engines and view frameworks (DRF included: its serializers read what the
+    view's queryset loaded) are the user's asking, and the standard library
+    is neither.
+    """
+    known = _api.get(id(code))
+    if known is None:
+        module = str(frame.f_globals.get("__name__", ""))
+        top = module.split(".", 1)[0]
+        own = not module.startswith(_PATH_PREFIXES) and top not in _STDLIB
+        known = (own, code)
+        if len(_api) < 4096:
+            _api[id(code)] = known
+    return known[0]
+
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__main__", "builtins"}
