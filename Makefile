@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # tests/test_makefile.py checks that they match.
 TEST_TOOLS := 'build>=1.2' 'hypothesis>=6' 'playwright>=1.40' 'pytest-xdist>=3.5' \
               'opentelemetry-api>=1.20' 'opentelemetry-sdk>=1.20' 'gunicorn>=25.1' \
-              'uvicorn>=0.30' 'ipython>=8' 'pytest-cov>=5'
+              'uvicorn>=0.30' 'ipython>=8' 'coverage>=7.10'
 # Exact versions, as in the `lint` group and .pre-commit-config.yaml.
 LINT_TOOLS := 'ruff==0.17.6' 'mypy==2.4.1' 'django-stubs==6.1.2'
 DIST_TOOLS := 'build>=1.2' 'twine>=5'
@@ -65,7 +65,10 @@ $(STAMP)-nox: $(STAMP)-dev
 # The whole suite on SQLite (in memory): no database service needed. Measures
 # the coverage of ormwatch/ and fails under the floor in pyproject.toml.
 test: venv
-	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/python -m coverage erase
+	$(BIN)/python -m coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m coverage combine --quiet
+	$(BIN)/python -m coverage report
 
 # The suite without the slow tests (load, browsers, packaging): for iterating.
 test-fast: venv

@@ -27,7 +27,12 @@ EXAMPLE = ROOT / "example_project"
 
 def environment(tmp: Path) -> dict[str, str]:
     """The served project's environment: its settings, database and log file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        # (the served process is not measured: coverage would hold its objects)
+        if not k.startswith(("DJANGO_", "PYTEST_", "COVERAGE_"))
+    }
     env.update(
         PYTHONPATH=os.pathsep.join([str(ROOT), str(EXAMPLE)]),
         DJANGO_SETTINGS_MODULE="tests.load_project.settings",

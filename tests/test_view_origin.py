@@ -191,9 +191,10 @@ def test_a_library_view_is_not_a_call_site(blog_data: list[Post], library: None)
     with ormwatch.watch() as report:
         assert Client().get("/api/library-view/").status_code == 200
     assert all(q.view is None for q in report.queries)
-    (finding,) = report.findings
-    assert finding.call_site is not None
-    assert finding.call_site.path == __file__  # as before: the caller of the client
+    # Its N+1 happens inside an installed view the test's line called once:
+    # nothing at that line could change it, so it is no finding of the user's.
+    assert all(q.library_call for q in report.queries)
+    assert report.findings == []
 
 
 @pytest.mark.django_db(transaction=True)
