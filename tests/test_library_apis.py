@@ -48,3 +48,15 @@ def test_the_same_code_as_the_users_own_is_reported(blog_data: list[Post]) -> No
         importer.import_posts()
     assert not any(q.library_call for q in report.queries)
     assert sorted(f.kind for f in report.findings) == ["duplicate_query", "n_plus_one"]
+
+
+def test_djangos_migrate_run_in_the_users_loop_is_no_duplicate() -> None:
+    # babybuddy's reset command runs migrate once per app in its own loop:
+    # what Django's migration machinery reads again each time is its own.
+    from django.core.management import call_command
+
+    with ormwatch.watch() as report:
+        for _ in range(2):
+            call_command("migrate", verbosity=0)
+    assert any(q.library_call == 2 for q in report.queries)
+    assert [f.kind for f in report.findings] == []

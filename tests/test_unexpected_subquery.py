@@ -159,3 +159,16 @@ def test_a_lazy_queryset_only_used_inside_in_is_not_reported() -> None:
     (query,) = report.queries
     assert [s.kind for s in query.orm.subqueries] == ["in_queryset"]
     assert report.findings == []
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_count_and_a_page_of_the_rows_are_not_the_rows_fetched_again() -> None:
+    # linkding's bookmark list: the paginator counts the bookmarks and fetches
+    # one page; the tag cloud asks for the tags of all of them with __in.
+    with ormwatch.watch() as report:
+        blogs = Blog.objects.filter(name__startswith="김").order_by("pk")
+        assert blogs.count() >= 0
+        list(blogs[:2])
+        list(Category.objects.filter(blog__in=blogs))
+    assert [q.orm.method for q in report.queries] == ["count", "iterate", "iterate"]
+    assert report.findings == []

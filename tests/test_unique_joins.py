@@ -119,3 +119,19 @@ def test_distinct_never_follows_get(teams: Person) -> None:
     # The fix runs where it points, and returns the one team.
     names = {"STeam": STeam, "SMembership": SMembership, "Exists": Exists, "OuterRef": OuterRef}
     assert eval(code, names) == STeam.objects.get(name="team 1")
+
+
+@pytest.mark.django_db
+def test_a_filter_for_no_related_row_repeats_nothing() -> None:
+    # linkding's untagged bookmarks: filter(tags=None) is a LEFT JOIN kept only
+    # where no tag matched, so each bookmark comes back once.
+    topping = Topping.objects.create(name="basil")
+    for name in ("a", "b", "c"):
+        Pizza.objects.create(name=name)
+    Pizza.objects.get(name="a").toppings.set([topping])
+    with ormwatch.watch() as report:
+        assert sorted(p.name for p in Pizza.objects.filter(toppings=None)) == ["b", "c"]
+    assert report.findings == []
+    with ormwatch.watch() as matched:
+        list(Pizza.objects.filter(toppings__isnull=False))
+    assert [f.kind for f in matched.findings] == ["unexpected_join"]

@@ -14,7 +14,7 @@ from ormwatch._query import CallSite, Query
 from ormwatch._stack import _callsite, _viewsite
 
 # Methods whose result is model instances (so later lazy loads hang off them).
-_ROW_METHODS = frozenset(
+ROW_METHODS = frozenset(
     {
         "iterate",
         "len",
@@ -147,7 +147,7 @@ def loaded_model(query: Query) -> str | None:
         return orm.model
     if orm.kind == "prefetch":
         return orm.model
-    if orm.kind in ("query", "related_manager") and not orm.values and orm.method in _ROW_METHODS:
+    if orm.kind in ("query", "related_manager") and not orm.values and orm.method in ROW_METHODS:
         return orm.model
     return None
 

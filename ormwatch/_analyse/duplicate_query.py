@@ -16,6 +16,7 @@ from ormwatch._finding import Finding
 from ormwatch._fix import _hoist
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
+from ormwatch._stack._callsite import MACHINERY
 
 
 def _same(params: object) -> object:
@@ -42,9 +43,10 @@ _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
 def _library_repeats(queries: list[Query], sites: Sequence[object]) -> bool:
     """One call of a library API (a migrate command, an importer) repeated them inside."""
-    return (
-        len(sites) == 1 and all(q.library_call for q in queries) and not _loop.repeats(queries[0])
-    )
+    if all(q.library_call == MACHINERY for q in queries):
+        return True  # Django's schema machinery, even run once per app by the user's loop
+    one_call = len(sites) == 1 and all(q.library_call for q in queries)
+    return one_call and not _loop.repeats(queries[0])
 
 
 def detect(analysis: Analysis) -> Iterator[Finding]:

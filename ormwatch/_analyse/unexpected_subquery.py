@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ormwatch._analyse import _fragment
-from ormwatch._analyse._analysis import Analysis, builder_site, code_site
+from ormwatch._analyse._analysis import ROW_METHODS, Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in
@@ -47,14 +47,15 @@ def _fetched_alone(analysis: Analysis, query: Query, sub: ImplicitSubquery) -> b
     usually the cheap way. It is a waste when the same queryset was also
     evaluated by itself (its rows listed, then passed lazily to ``__in``): the
     database then finds the same rows twice. Seen as a statement of the same
-    request segment over the subquery's model, fetching every row (no LIMIT),
+    request segment over the subquery's model, fetching every row (not a
+    COUNT(*), no LIMIT: a paginator's count and page are not the rows again),
     whose parameters appear in order among this statement's.
     """
     for other in analysis.queries:
         if other is query or other.segment != query.segment or other.orm.model != sub.model:
             continue
-        if other.orm.kind == "write" or " LIMIT " in other.sql.upper():
-            continue
+        if other.orm.method not in ROW_METHODS or " LIMIT " in other.sql.upper():
+            continue  # a COUNT(*) or a page of the rows is not the rows fetched again
         if _within(query.params, other.params, bool(sub.conditions), other.sql):
             return True
     return False

@@ -24,6 +24,8 @@ def at_most_one(
     root: str | None, relation: JoinedRelation, joined: tuple[JoinedRelation, ...]
 ) -> bool:
     """Whether ``relation`` (multi-valued) matches at most one row per row it hangs off."""
+    if _only_missing(relation):
+        return True
     parent = _model_at(root, relation.path.rsplit("__", 1)[0] if "__" in relation.path else "")
     field = _field(parent, relation.path.rsplit("__", 1)[-1])
     if field is None or not isinstance(field.related_model, type):
@@ -39,6 +41,21 @@ def at_most_one(
     if field.one_to_many and hasattr(field, "field") and field.field.concrete:
         return _unique_over(target, pinned | {str(field.field.name)})
     return False  # a generic relation, or what cannot be read: it may repeat
+
+
+def _only_missing(relation: JoinedRelation) -> bool:
+    """``filter(tags=None)``: a LEFT JOIN kept only where no related row matched.
+
+    Each row then meets the join once, as NULLs: nothing repeats. (With
+    ``isnull=False`` Django joins INNER, and under an OR another branch may
+    keep the matched rows.)
+    """
+    return (
+        relation.outer
+        and "or" not in relation.uses
+        and bool(relation.conditions)
+        and all(c == "isnull" or c.endswith("__isnull") for c in relation.conditions)
+    )
 
 
 def _pinned(

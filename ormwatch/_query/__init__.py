@@ -74,10 +74,11 @@ class Query:
     # call site each called the one before directly (no library code between).
     library_write: str | None = None
     direct_callers: int = 0
-    # The user's line called a library API of its own (a management command,
-    # a migration, a third-party package), which ran this statement: what that
-    # API repeats inside is its own doing (ormwatch._stack). Never exported.
-    library_call: bool = False
+    # The user's line called a library API of its own (a third-party package:
+    # 1; Django's migrations or a management command: 2), which ran this
+    # statement: what that API repeats inside is its own doing
+    # (ormwatch._stack._callsite.library_api). Never exported.
+    library_call: int = 0
     # When it ran, on the clock reads and requests are noted on
     # (ormwatch._query._uses). Never exported.
     tick: int = 0

@@ -93,7 +93,7 @@ def record(
         )
     except Exception as exc:  # keep the statement, without its context
         _failsafe.swallow("reading the stack", exc)
-        call_site, stack, orm, view, library_call = None, (), EMPTY_CONTEXT, None, False
+        call_site, stack, orm, view, library_call = None, (), EMPTY_CONTEXT, None, 0
     library_write, direct_callers = None, 0
     if orm.kind == "write" and call_site is not None:
         try:

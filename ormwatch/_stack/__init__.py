@@ -31,7 +31,7 @@ def read(
     depth: int,
     sql: str,
     contexts: dict[tuple[Any, ...], OrmContext],
-) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext, Any, bool]:
+) -> tuple[CallSite | None, tuple[CallSite, ...], OrmContext, Any, int]:
     """The call site, trimmed stack, ORM context and view of a statement; did a library API run it?
 
     The last answer is whether a library API of its own (not the ORM's path,
@@ -53,7 +53,7 @@ def read(
     awaiting: list[FrameType] | None = None  # coroutine frames, outermost first
     view: Any = None
     tried_async = False
-    library_call = False  # a library API of its own ran it, below the user's line
+    library_call = _callsite.NOT_API  # a library API of its own ran it, below the user's line
     f = frame
     while f is not None:
         code = f.f_code
@@ -117,4 +117,4 @@ def read(
         orm = _orm.context(hits, fingerprint, sql)
         if shared is not None and len(contexts) < _reuse.MAX_CONTEXTS:
             contexts[shared] = orm
-    return site, tuple(stack), orm, view, library_call and view is None
+    return site, tuple(stack), orm, view, library_call if view is None else _callsite.NOT_API

@@ -291,10 +291,15 @@ _PATH_PREFIXES = (
     "debug_toolbar",
     "rest_framework",
 )
-_api: dict[int, tuple[bool, CodeType]] = {}
+# Django's schema machinery (commands, migrations, the apps' post_migrate
+# handlers in their management modules): what a migrate or flush repeats is
+# never the user's to reuse, even when the user's own loop runs it per app.
+_MACHINERY_PREFIXES = ("django.core.management", "django.db.migrations")
+NOT_API, API, MACHINERY = 0, 1, 2
+_api: dict[int, tuple[int, CodeType]] = {}
 
 
-def library_api(code: CodeType, frame: FrameType) -> bool:
+def library_api(code: CodeType, frame: FrameType) -> int:
     """Whether a library frame below the user's line is an API of its own.
 
     ``super().handle()`` in a ``migrate`` command, a data importer's
@@ -302,14 +307,19 @@ def library_api(code: CodeType, frame: FrameType) -> bool:
     once, and the queries it repeats inside are its own. The ORM, template
     engines and view frameworks (DRF included: its serializers read what the
     view's queryset loaded) are the user's asking, and the standard library
-    is neither.
+    is neither (NOT_API). Django's migrations and management commands are
+    MACHINERY.
     """
     known = _api.get(id(code))
     if known is None:
         module = str(frame.f_globals.get("__name__", ""))
         top = module.split(".", 1)[0]
         own = not module.startswith(_PATH_PREFIXES) and top not in _STDLIB
-        known = (own, code)
+        machinery = module.startswith(_MACHINERY_PREFIXES) or (
+            top == "django" and ".management" in module  # post_migrate handlers
+        )
+        verdict = MACHINERY if machinery else API if own else NOT_API
+        known = (verdict, code)
         if len(_api) < 4096:
             _api[id(code)] = known
     return known[0]
