@@ -39,6 +39,48 @@ RULES: list[dict[str, Any]] = [
     },
     # management commands and Django's own migrate/flush
     {
+        "id": "0359632a1f",
+        "verdict": "real",
+        "reason": "feeding_time_diff_base (core/templatetags/misc.py:38) reads Feeding.settings.feeding_diff_end, a dbsettings value fetched from the database on every access, once per listed feeding (feeding_list.html:75): read it once per request",
+    },
+    {
+        "id": "b4a3c68e9a",
+        "verdict": "real",
+        "reason": "UserAddDevice.get renders the QR code text (login_qr_code.txt:4, views.py:268) and the page (user_add_device.html:20), each calling user.settings.api_key(): Token get_or_create twice in one request",
+    },
+    {
+        "id": "147525ec87 d42305c35e 9f1e3e1c65 af6bff9a67",
+        "verdict": "real",
+        "reason": "the graph functions evaluate the same changes/totals.values_list(...) once per trace (e.g. diaperchange_intervals.py:40, 49, 58): evaluate it once and reuse the list",
+    },
+    {
+        "id": "e362385597",
+        "verdict": "real",
+        "reason": "migrate.py:13 len(superusers) == 0 fetches every superuser row to test for none; exists() would do",
+    },
+    {
+        "id": "75ca3015ed",
+        "verdict": "acceptable",
+        "reason": "post_migrate handler core/apps.py:14 gets one Permission per core model (18 get() in a loop); true and the filter(codename__in=...) fix is right, but it runs once per migrate",
+    },
+    {
+        "id": "8520a32293",
+        "verdict": "real",
+        "reason": "user list: user_is_read_only (templatetags/babybuddy.py:88) filters user.groups once per listed user; the message rightly says a prefetch alone would not help",
+    },
+    {
+        "id": "2a30a24875",
+        "verdict": "acceptable",
+        "cause": "N2",
+        "reason": "the test's own loop get()s each imported Temperature by pk (tests_import_export.py:89): true, harmless in test code",
+    },
+    {
+        "id": "e24cc24fcb",
+        "verdict": "wrong",
+        "cause": "N5",
+        "reason": "test_reset: reset.py runs Django's migrate once per app (its loop, then once more); Django's migrate machinery repeats its own content-type and django_migrations reads and even a DROP TABLE across those runs. The finding lands on migrate.py:10 super().handle() with 'reuse the first result': nothing to reuse there (a library call per item of the user's loop is reported on purpose since bbe01d6, but the statements are Django's)",
+    },
+    {
         "id": "e24cc24fcb a0513b02c4",
         "verdict": "wrong",
         "cause": "N5",
@@ -117,6 +159,6 @@ RULES: list[dict[str, Any]] = [
     {
         "id": "f34c53afbf",
         "verdict": "real",
-        "reason": "migrate.py:13 len(superusers) == 0 fetches every superuser row to test for none; exists() would do",
+        "reason": "migrate.py:13 len(superusers) == 0 fetches every superuser row to test for none; exists() would do (AFTER's message)",
     },
 ]

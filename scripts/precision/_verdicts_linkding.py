@@ -65,6 +65,13 @@ RULES: list[dict[str, Any]] = [
         "verdict": "real",
         "reason": "singlefile API looks the bookmark up (routes.py:154), then create_bookmark runs the same lookup (services/bookmarks.py:21)",
     },
+    {
+        "id": "005f020681",
+        "test": r"test_pagination_tag\.py",
+        "verdict": "wrong",
+        "cause": "N3",
+        "reason": "the test loops over 8 pages calling render_template(), which builds a RequestFactory request and renders the template by hand each time: 8 separate pseudo-requests, each running the toasts context processor once",
+    },
     {"id": "005f020681", "test": _TEMPLATE_TESTS, "verdict": "wrong", "cause": "N3", "reason": _N3},
     {
         "id": "005f020681",
@@ -114,6 +121,18 @@ RULES: list[dict[str, Any]] = [
         "verdict": "wrong",
         "cause": "N3",
         "reason": "the test runs the management command three times on three lines (test_create_multiple_times)",
+    },
+    {
+        "id": "807f46680d",
+        "verdict": "acceptable",
+        "cause": "N2",
+        "reason": "a loop in the test helper (_run_bookmark_model_url_validity_checks) full_clean()s one new bookmark per URL, each running the same validation query: a true repeat in test code, harmless",
+    },
+    {
+        "id": "ef02f9c7b4 c730a711de",
+        "verdict": "acceptable",
+        "cause": "N2",
+        "reason": "the test helper reads bookmark.tags.all() on three of its lines (len(), then assertEqual, then a loop): a true repeat in test code, harmless",
     },
     {
         "kind": "duplicate_query",
@@ -180,11 +199,49 @@ RULES: list[dict[str, Any]] = [
         "cause": "N3;N4",
         "reason": "a test helper called from four test lines, each on a different bookmark the test just created: no loop; origin named contexts.py:214, which already prefetches tags",
     },
+    {
+        "id": "5ab214d3b4 691a48dde2",
+        "verdict": "acceptable",
+        "reason": "get_or_create_tags() (services/tags.py:14) and the tag merge form (forms.py:197) get() one Tag per tag name the user typed (name__iexact): true, N is the few names typed; batching needs a case-insensitive IN (Lower()), which the message's in_bulk()/__in hint does not say (a plain name__in would miss case variants)",
+    },
+    {
+        "id": "d68946a988",
+        "verdict": "acceptable",
+        "cause": "N2",
+        "reason": "assertBookmarkListEqual (test_bookmarks_api.py:42) reads tags of the test's own bookmarks per object: a true N+1 in test code, harmless; no origin is named now (was N4)",
+    },
+    {
+        "id": "6789c0356f 8bf679382d",
+        "verdict": "acceptable",
+        "cause": "N2",
+        "reason": "the test's own loop get()s each bookmark by id or url to assert on it: true, harmless in test code",
+    },
+    {
+        "id": "8d947af138 cebf70558a",
+        "verdict": "wrong",
+        "cause": "N8",
+        "reason": "schedule_bookmarks_without_favicons/previews call a huey @task per bookmark; each task get()s its bookmark by id. The tests set huey.immediate = True, so the tasks run inline; in production each is a separate background job that must load its own row: no loop to batch",
+    },
+    {
+        "id": "5087dad0d0",
+        "verdict": "real",
+        "reason": "services/tasks.py:290 loops over the 5 pending assets it loaded and calls the plain function _create_html_snapshot_task(asset.id), which get()s each asset again by id (then reads .bookmark): pass the asset",
+    },
     # repeated_write
     {
         "id": "c8380c541d",
         "verdict": "real",
         "reason": "services/bookmarks.py:156 deletes through-rows once per tag in a loop; one filter(tag__in=tags).delete() would do",
+    },
+    {
+        "id": "33cded2a79",
+        "verdict": "real",
+        "reason": "services/bookmarks.py:157-159 (bulk untag) deletes through-rows once per tag in a loop; one filter(bookmark_id__in=..., tag__in=tags).delete() would do",
+    },
+    {
+        "id": "bedb44b14c",
+        "verdict": "acceptable",
+        "reason": "get_or_create_tag() saves one new Tag per new tag name of one bookmark form (services/tags.py:14 loop, tags.py:24 save): N is the few names typed",
     },
     {
         "id": "b6bd9a74cc",
@@ -196,8 +253,8 @@ RULES: list[dict[str, Any]] = [
         "kind": "unexpected_subquery",
         "message": r"was given a lazy",
         "verdict": "wrong",
-        "cause": "4",
-        "reason": "the user wrote Tag/User.objects.filter(bookmark__in=<queryset>) (queries.py:317-350) on purpose: a queryset given to __in is a composition like Subquery; materialising every Bookmark id in Python is worse; the message names a lookup that does not exist (bookmark__bookmark__in / bookmark__id__in) and the call site is the evaluation line, not queries.py",
+        "cause": "4;N7",
+        "reason": "the user wrote Tag/User.objects.filter(bookmark__in=<queryset>) (queries.py:317-350) on purpose: a queryset given to __in is a composition like Subquery. bbe01d6 reports it only when the Bookmark rows were also fetched on their own, but what ran on its own was the Paginator's COUNT(*) and the page (ORDER BY ... LIMIT n), not the rows the subquery selects: in production the page is 30 of all matching bookmarks, and list() of every id would be worse. The message still names a lookup that does not exist (bookmark__bookmark__in / bookmark__id__in) and the call site is the evaluation line, not queries.py",
     },
     {
         "kind": "unexpected_subquery",
@@ -205,5 +262,19 @@ RULES: list[dict[str, Any]] = [
         "verdict": "wrong",
         "cause": "4",
         "reason": "exclude() across a multi-valued relation: NOT EXISTS is the only correct SQL and what the user asked for; the fix rewrites it into the same SQL",
+    },
+    # unexpected_join (back since 84adee4: the detector failed on every many-to-many join under Django 6.0 before)
+    {
+        "kind": "unexpected_join",
+        "test": r"untagged",
+        "verdict": "wrong",
+        "cause": "5",
+        "reason": "the !untagged filter is Q(tags=None): a LEFT JOIN ... WHERE tag_id IS NULL, which keeps only bookmarks without any tag and cannot repeat a row (combined with a tag name, it returns nothing)",
+    },
+    {
+        "kind": "unexpected_join",
+        "verdict": "wrong",
+        "cause": "5",
+        "reason": "one filter(tags__name__iexact=name) per tag name (legacy tag search, bundle all_tags, queries.py:164, 202): each join matches at most one Tag per bookmark, because linkding keeps tag names unique per owner case-insensitively (get_or_create_tag); no row repeats. No database constraint says so (legacy databases may hold case variants, services/tags.py:26), so ormwatch cannot see it",
     },
 ]
