@@ -33,6 +33,10 @@ class Run:
     def kinds(self) -> list[str]:
         return sorted(f.kind for f in self.report.findings if not f.informational)
 
+    @property
+    def infos(self) -> list[str]:
+        return sorted(f.kind for f in self.report.findings if f.informational)
+
 
 @dataclass
 class Applied:

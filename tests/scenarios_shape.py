@@ -359,6 +359,7 @@ def bool_variable_fixed() -> None:
 
 
 WARN = "warning"
+INFO = "info"
 CASES: list[Case] = [
     Case(
         "in queryset (seed 001)",
@@ -374,7 +375,7 @@ CASES: list[Case] = [
         exclude_reverse_bad,
         exclude_reverse_fixed,
         "unexpected_subquery",
-        WARN,
+        INFO,
         'filter(~Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quid")))',
         "NOT (EXISTS(SELECT",
     ),
@@ -383,7 +384,7 @@ CASES: list[Case] = [
         not_q_reverse_bad,
         not_q_reverse_fixed,
         "unexpected_subquery",
-        WARN,
+        INFO,
         "category_queryset = Category.objects.filter(~Exists(Post.objects.filter("
         'category=OuterRef("pk"), title__contains="quid")))',
         "EXISTS(SELECT",
@@ -393,7 +394,7 @@ CASES: list[Case] = [
         exclude_m2m_bad,
         exclude_m2m_fixed,
         "unexpected_subquery",
-        WARN,
+        INFO,
         'filter(~Exists(Topping.objects.filter(pizza=OuterRef("pk"), name="ham")))',
         "NOT (EXISTS",
     ),
@@ -402,7 +403,7 @@ CASES: list[Case] = [
         exclude_through_bad,
         exclude_through_fixed,
         "unexpected_subquery",
-        WARN,
+        INFO,
         'banned=OuterRef("pk"), username="u1"',
         "EXISTS(SELECT",
     ),
@@ -411,7 +412,7 @@ CASES: list[Case] = [
         exclude_generic_bad,
         exclude_generic_fixed,
         "unexpected_subquery",
-        WARN,
+        INFO,
         "content_type=ContentType.objects.get_for_model(Post)",
         "EXISTS(SELECT",
     ),

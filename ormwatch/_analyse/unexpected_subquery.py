@@ -20,7 +20,7 @@ from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
 from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in
 from ormwatch._fix._edit import Edit
-from ormwatch._kinds import Kind
+from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, ImplicitSubquery, Query
 
 
@@ -114,6 +114,9 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
     return Finding(
         kind=Kind.UNEXPECTED_SUBQUERY,
         message=message,
+        # NOT EXISTS is the right SQL for exclude() across a multi-valued relation:
+        # the finding explains which rows it keeps, and its rewrite keeps them too.
+        severity=Severity.INFO if sub.kind == "exclude" else Severity.WARNING,
         call_site=query.call_site,
         origin=origin,
         fix=fix,
