@@ -30,6 +30,7 @@ __all__ = [
     "Edit",
     "Rewritten",
     "apply",
+    "dedented",
     "merge",
     "rewrite_spans",
     "rewrite_statement",
@@ -184,13 +185,18 @@ def rewrite_spans(code: _source.Code, spans: Sequence[Span]) -> Edit | None:
     return Edit(code.path, start, end, text, changes)
 
 
+def dedented(text: str) -> str:
+    """``text`` with the indentation its non-blank lines share removed."""
+    lines = text.split("\n")
+    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+    return "\n".join(x[indent:] for x in lines)
+
+
 def shown(edit: Edit) -> str:
     """The edit's text as a fix is printed: dedented, a one-line statement without its comment."""
-    lines = edit.text.split("\n")
-    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
-    text = "\n".join(x[indent:] for x in lines)
+    text = dedented(edit.text)
     # The user's trailing comment (a noqa, a note) was about the old code.
-    return _source.without_comment(text).strip() if len(lines) == 1 else text
+    return _source.without_comment(text).strip() if "\n" not in edit.text else text
 
 
 def original(edit: Edit, source_lines: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ import difflib
 import os
 from collections.abc import Iterable, Sequence
 
-from ormwatch._fix._edit import Edit, apply, merge
+from ormwatch._fix._edit import Edit, apply, dedented, merge
 from ormwatch._fix._source import parsed
 
 __all__ = ["missing_imports", "rewritten_files", "unified_diff"]
@@ -87,7 +87,7 @@ def _import_edits(path: str, lines: Sequence[str], edits: Sequence[Edit]) -> lis
     needed = missing_imports(path, "\n".join(lines), [e.text for e in edits])
     if not needed:
         return []
-    tree = _parse("\n".join(lines))
+    tree = parsed("\n".join(lines))
     if tree is None:
         return []
     after = _last_import_line(tree)
@@ -105,19 +105,17 @@ def _import_edits(path: str, lines: Sequence[str], edits: Sequence[Edit]) -> lis
 
 def missing_imports(path: str, source: str, texts: Iterable[str]) -> dict[str, str]:
     """Names the texts use that the module lacks, with the module to import each from."""
-    tree = _parse(source)
+    tree = parsed(source)
     if tree is None:
         return {}
     bound = _module_names(tree) | set(dir(builtins))
     used: set[str] = set()
     for text in texts:
-        parsed = _parse(_dedent(text))
-        if parsed is None:
+        fix = parsed(_dedent(text))
+        if fix is None:
             continue
         used |= {
-            n.id
-            for n in ast.walk(parsed)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            n.id for n in ast.walk(fix) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
     needed: dict[str, str] = {}
     for name in sorted(used - bound):
@@ -164,12 +162,6 @@ def _last_import_line(tree: ast.Module) -> int:
 
 
 def _dedent(text: str) -> str:
-    lines = text.split("\n")
-    indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
-    body = "\n".join(x[indent:] for x in lines)
+    body = dedented(text)
     # A compound statement's header alone does not parse: give it a body.
     return body + "\n    pass" if body.rstrip().endswith(":") else body
-
-
-def _parse(source: str) -> ast.Module | None:
-    return parsed(source)
