@@ -80,6 +80,27 @@ def test_two_edits_of_one_statement_merge_and_a_conflict_keeps_the_first() -> No
     assert _edit.merge([clash, other], lines) == [clash]
 
 
+def test_an_edit_without_text_deletes_its_lines(tmp_path: Path) -> None:
+    lines = [
+        "def view():",
+        "    names = {}",
+        "    # about rows",
+        "    rows = []",
+        "    return rows",
+    ]
+    assert _edit.apply(lines, [Edit("m.py", 3, 4, "")]) == [
+        "def view():",
+        "    names = {}",
+        "    return rows",
+    ]
+    path = tmp_path / "m.py"
+    path.write_text("\n".join(lines) + "\n")
+    patch = _patch.unified_diff([Edit(str(path), 2, 2, "")], cwd=str(tmp_path))
+    assert "-    names = {}\n" in patch
+    added = [x for x in patch.splitlines() if x.startswith("+") and not x.startswith("+++")]
+    assert added == []  # no blank line left in its place
+
+
 def test_a_patch_imports_what_its_fix_uses_and_git_applies_it(tmp_path: Path) -> None:
     path = tmp_path / "views.py"
     path.write_text(

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from ormwatch._analyse._analysis import Analysis, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _chain, _compose, _source
+from ormwatch._fix import _chain, _compose, _edit, _lookup_fixes, _source
 from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, Query, Relation
@@ -94,13 +94,19 @@ def _finding(
         f"those return rows, not {name} objects, so there is nothing to attach related "
         f"objects to; drop it, or name the related fields in values()"
     )
-    edit = None
-    if chain is not None and origin is not None:
+    edits: tuple[_edit.Edit, ...] = ()
+    fix: str | None = None  # the message says what to do: no statement to rewrite was found
+    joined = _through_lookup(chain, query, lookups) if method == "select_related" else None
+    if joined:
+        message += (
+            "; values() now names the field a lookup dict fetched on its own, and the dict goes"
+        )
+        edits, fix = joined, "\n".join(_edit.shown(e) for e in joined if e.text)
+    elif chain is not None and origin is not None:
         kept = chain.without(method)
-        fix: str | None = kept.in_line(origin.line)
+        fix = kept.in_line(origin.line)
         edit = kept.edit()
-    else:
-        fix = None  # the message says what to do: no statement to rewrite was found
+        edits = (edit,) if edit is not None else ()
     # select_related's lookups are read from the source: string literals, quotes and all.
     names = [x if method == "prefetch_related" else _source.literal(x) for x in lookups if x]
     path = next((n for n in names if isinstance(n, str)), None)
@@ -115,8 +121,20 @@ def _finding(
         queries=queries,
         sql_fragment=query.sql.split(" FROM ", 1)[0] if " FROM " in query.sql else None,
         details={"method": method, "lookups": list(lookups)},
-        edits=(edit,) if edit is not None else (),
+        edits=edits,
     )
+
+
+def _through_lookup(
+    chain: _chain.Chain | None, query: Query, lookups: tuple[str, ...]
+) -> tuple[_edit.Edit, ...] | None:
+    """The fix that names the field a lookup dict read in ``values()`` (``_lookup_fixes``)."""
+    model = _compose.model_class(query.orm.model)
+    paths = [_source.literal(x) for x in lookups if x]
+    fks = [p.split("__")[0] for p in paths if isinstance(p, str)]
+    if chain is None or model is None or not fks:
+        return None
+    return _lookup_fixes.values_instead(chain, model, fks)
 
 
 def _origin(chain: _chain.Chain | None, site: CallSite | None, name: str) -> CallSite | None:

@@ -18,7 +18,7 @@ from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import ROW_METHODS, Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in
+from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, ImplicitSubquery, Query
@@ -85,10 +85,17 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
             f"{sub.table}); "
         )
         listed = _in_fix(query, sub, origin)
-        if listed is not None:
+        if listed is not None and len(listed[1]) > 1:
+            message += (
+                f"the {related} rows were fetched only for a lookup dict: filter across the "
+                f"relation and read the {related} field through select_related() instead"
+            )
+            origin, edits = listed
+            fix = "\n".join(_edit.shown(e) for e in edits if e.text)
+        elif listed is not None:
             message += "pass the rows it already has, or join"
-            origin, edit = listed
-            fix, edits = _edit.shown(edit), (edit,)
+            origin, edits = listed
+            fix = _edit.shown(edits[0])
         else:
             fix = None
             message += (
@@ -130,15 +137,22 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
 
 def _in_fix(
     query: Query, sub: ImplicitSubquery, origin: CallSite | None
-) -> tuple[CallSite, Edit] | None:
-    """``rel__in=list(rows)`` or the inner filters behind the relation, where it is written."""
+) -> tuple[CallSite, tuple[Edit, ...]] | None:
+    """The join read through where the rows served only a lookup dict, else
+    ``rel__in=list(rows)`` or the inner filters behind the relation, where it is written."""
     site = code_site(query) or origin
     if site is None:
         return None
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
-        edit = _lazy_in.rewritten(code, query.orm.model or "", sub)
+    codes = _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin)
+    model = query.orm.model or ""
+    for code in codes:
+        edits = _lookup_fixes.through_lookup(code, model, sub)
+        if edits:
+            return _exists_edit.site_of(code, site), edits
+    for code in codes:
+        edit = _lazy_in.rewritten(code, model, sub)
         if edit is not None:
-            return _exists_edit.site_of(code, site), edit
+            return _exists_edit.site_of(code, site), (edit,)
     return None
 
 

@@ -44,7 +44,8 @@ __all__ = [
 class Edit:
     """Replace lines ``start_line..end_line`` (1-based, inclusive) of ``path`` with ``text``.
 
-    ``text`` is the new lines, indentation included, without a final newline.
+    ``text`` is the new lines, indentation included, without a final newline; an
+    empty ``text`` deletes the lines (a statement the fix makes useless).
     """
 
     path: str
@@ -321,5 +322,5 @@ def apply(source_lines: Sequence[str], edits: Sequence[Edit]) -> list[str]:
     """The file's lines (without line ends) after ``edits`` (already merged, non-overlapping)."""
     lines = list(source_lines)
     for edit in sorted(edits, key=lambda e: e.start_line, reverse=True):
-        lines[edit.start_line - 1 : edit.end_line] = edit.text.split("\n")
+        lines[edit.start_line - 1 : edit.end_line] = edit.text.split("\n") if edit.text else []
     return lines

@@ -35,6 +35,23 @@ _NEUTRAL = frozenset({"all", "order_by", "filter"})
 
 def rewritten(code: _source.Code, model: str, sub: ImplicitSubquery) -> _edit.Edit | None:
     """The statement at ``code`` with the ``__in`` keyword rewritten, or None."""
+    found = keyword_of(code, model, sub)
+    if found is None:
+        return None
+    call, keyword = found
+    value = keyword.value
+    new = _listed(code, value) if isinstance(value, ast.Name) else None
+    if new is None and in_filter(call) and sub.joinable:
+        new = joined(code, value, sub)
+    if new is None:
+        return None
+    return _edit.rewrite_statement(code, [(keyword, new)])
+
+
+def keyword_of(
+    code: _source.Code, model: str, sub: ImplicitSubquery
+) -> tuple[ast.Call, ast.keyword] | None:
+    """The one ``__in`` keyword (in any of its spellings) the statement passes the rows to."""
     if not sub.lookup.endswith("__in"):
         return None
     outer = _compose.model_class(model)
@@ -53,16 +70,7 @@ def rewritten(code: _source.Code, model: str, sub: ImplicitSubquery) -> _edit.Ed
         for k in call.keywords
         if k.arg in names
     ]
-    if len(keywords) != 1:
-        return None
-    call, keyword = keywords[0]
-    value = keyword.value
-    new = _listed(code, value) if isinstance(value, ast.Name) else None
-    if new is None and _in_filter(call) and sub.joinable:
-        new = _joined(code, value, sub)
-    if new is None:
-        return None
-    return _edit.rewrite_statement(code, [(keyword, new)])
+    return keywords[0] if len(keywords) == 1 else None
 
 
 def _listed(code: _source.Code, name: ast.Name) -> str | None:
@@ -158,11 +166,11 @@ def _unconditional(code: _source.Code, node: ast.AST, root: ast.AST) -> bool:
     return True
 
 
-def _in_filter(call: ast.Call) -> bool:
+def in_filter(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "filter"
 
 
-def _joined(code: _source.Code, value: ast.expr, sub: ImplicitSubquery) -> str | None:
+def joined(code: _source.Code, value: ast.expr, sub: ImplicitSubquery) -> str | None:
     """``blog__name__startswith="x"``: the inner filters, behind the relation."""
     if isinstance(value, ast.Name):
         assign = _assignment(code, value)
