@@ -75,7 +75,7 @@ def test_the_bad_page_reports_its_kinds_and_the_fixed_page_nothing(
 # Pages whose pitfall changes the data, not only the queries: why the bad page
 # shows other rows than its fixed twin.
 OTHER_ROWS = {
-    "prefetch-and-filter": "the prefetch ignores the filter: every category of the blogs",
+    "prefetch-and-filter": "the join repeats the blog once per matching category",
     "exclude-reverse": "the join repeats a category once per matching post",
     "or-join": "the two LEFT OUTER JOINs repeat users",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fix_support import Applied, apply_fixes
-from tests.test_fixes_applied import fixed
+from tests.test_fixes_applied import fixed, pizzas  # noqa: F401  (a fixture)
 from tests.testapp.models import Ban, Blog, Category, Member, Pizza, Post, Restaurant, Topping
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +336,33 @@ def test_a_filter_written_as_keyword_arguments_gets_distinct(
     assert applied.after.kinds == []
     assert applied.after.result == sorted(set(applied.before.result))
     assert '.order_by("name").distinct()' in applied.source
+
+
+@pytest.mark.usefixtures("pizzas")
+def test_in_across_a_many_to_many_names_the_lookup_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Django stops the join at the through table: the column is its topping_id,
+    # but the user wrote toppings__in (there is no toppings__topping__in). Basil
+    # is on one pizza only, so the join repeats nothing here and the rows stay.
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Pizza, Topping
+
+
+        def view():
+            spicy = Topping.objects.filter(name__startswith="Bas")
+            names = [t.name for t in spicy]
+            pizzas = Pizza.objects.filter(toppings__in=spicy).order_by("name")
+            return names, [p.name for p in pizzas]
+        """,
+    )
+    messages = sorted(f.message for f in applied.before.report.findings)
+    assert messages[1].startswith("Unexpected subquery: filter(toppings__in=...)"), messages
+    fixed(applied, ["unexpected_join", "unexpected_subquery"])
+    # list(spicy) would still join and repeat pizzas: the Exists() fixes both.
+    subquery = next(f for f in applied.before.report.findings if f.kind == "unexpected_subquery")
+    assert subquery.edits == ()
+    assert 'Exists(Topping.objects.filter(pizza=OuterRef("pk"), pk__in=spicy))' in applied.source

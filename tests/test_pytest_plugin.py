@@ -400,3 +400,19 @@ def test_reports_escape_paths_sql_and_template_syntax_and_hide_secrets(  # type:
     assert not [name for name in elements.attributes if name.startswith("on")]
     assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2){{ 7*7 }}{% debug %}" in html
     assert "/* &lt;script&gt;alert(3)&lt;/script&gt; {{ 7*7 }} {% now &#39;Y&#39; %} */" in html
+
+
+def test_the_json_report_names_the_loop_relative_to_the_rootdir(run, pytester: pytest.Pytester) -> None:  # type: ignore[no-untyped-def]
+    # The query runs in a helper; the loop that repeats it is a line of the test.
+    module = MODULE.replace(
+        "def test_n_plus_one(seeded):\n    for post in Post.objects.all():\n        post.category.name",
+        "def category_name(post):\n    return post.category.name\n\n\n"
+        "def test_n_plus_one(seeded):\n    for post in Post.objects.all():\n        category_name(post)",
+    )
+    result = run("--ormwatch=warn", "--ormwatch-report=r.json", module=module)
+    result.assert_outcomes(passed=2)
+    data = json.loads((pytester.path / "r.json").read_text())
+    (finding,) = [f for t in data["tests"] for f in t["findings"]]
+    absolute = str(pytester.path / "test_module.py")
+    loop = finding["loop_site"]
+    assert (loop["path"], loop["abs_path"], loop["line"]) == ("test_module.py", absolute, 17)

@@ -126,9 +126,10 @@ PITFALLS: list[Pitfall] = [
         "prefetch-and-filter",
         "prefetch_related() with a filter on the same relation",
         "filter(category__name__contains=...) joins the categories, then the prefetch loads "
-        "all of them again, unfiltered; drop the prefetch and read them from the join "
-        "(or filter them in a Prefetch() queryset).",
-        ("prefetch_double_fetch",),
+        "all of them again, unfiltered, so the page asks each blog again for the matching "
+        "ones; test the filter with Exists() and give the prefetch a Prefetch() queryset "
+        "with the same filter.",
+        ("prefetch_double_fetch", "prefetch_bypassed"),
         blog.double_fetch_bad,
         blog.double_fetch_fixed,
     ),

@@ -25,6 +25,7 @@ import ast
 from typing import Any
 
 from ormwatch._fix import _chain, _compose, _edit, _source
+from ormwatch._introspect import _relations
 from ormwatch._query import ImplicitSubquery
 
 # Calls that evaluate a queryset given to them whole.
@@ -55,8 +56,12 @@ def keyword_of(
     if not sub.lookup.endswith("__in"):
         return None
     outer = _compose.model_class(model)
+    if outer is None or _multi_valued(outer, sub.relation):
+        # The join repeats rows whatever the IN holds: unexpected_join's Exists()
+        # is the fix, and it takes the lazy queryset into its own subquery.
+        return None
     names = {sub.lookup}
-    if outer is not None and sub.relation == outer._meta.pk.name:
+    if sub.relation == outer._meta.pk.name:
         names.add("pk__in")
     inner = _compose.model_class(sub.model)
     if sub.joinable and inner is not None:  # blog__id__in, blog_id__in: the same column
@@ -71,6 +76,11 @@ def keyword_of(
         if k.arg in names
     ]
     return keywords[0] if len(keywords) == 1 else None
+
+
+def _multi_valued(outer: Any, relation: str) -> bool:
+    hops = _relations.walk(outer, relation, query_names=True) if relation else []
+    return any(h.field.many_to_many or h.field.one_to_many for h in hops or ())
 
 
 def _listed(code: _source.Code, name: ast.Name) -> str | None:

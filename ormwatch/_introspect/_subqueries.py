@@ -28,15 +28,14 @@ def implicit(query: Any) -> Iterator[ImplicitSubquery]:
     from django.db.models.expressions import Exists
     from django.db.models.sql.query import Query
 
-    paths: dict[str, str] | None = None
+    paths: dict[str, Hop] | None = None
     for lookup, _, _ in lookups(query.where):
         rhs = getattr(lookup, "rhs", None)
         # Django 6.0+ unwraps an explicit Subquery() to its query, marked so.
         explicit = getattr(rhs, "contains_subquery", False) is True
         if isinstance(rhs, Query) and not explicit and not _correlated(rhs) and not written(rhs):
             if paths is None:
-                hops = alias_paths(query, next(iter(query.alias_map)))
-                paths = {alias: hop.path for alias, hop in hops.items()}
+                paths = alias_paths(query, next(iter(query.alias_map)))
             found = _in_queryset(lookup, rhs, paths)
             if found is not None:
                 yield found
@@ -114,7 +113,7 @@ def _live(query: Any) -> list[str]:
     return [a for a in query.alias_map if query.alias_refcount.get(a, 0) > 0]
 
 
-def _in_queryset(lookup: Any, inner: Any, paths: dict[str, str]) -> ImplicitSubquery | None:
+def _in_queryset(lookup: Any, inner: Any, paths: dict[str, Hop]) -> ImplicitSubquery | None:
     live = _live(inner)
     if not live:
         return None
@@ -123,8 +122,12 @@ def _in_queryset(lookup: Any, inner: Any, paths: dict[str, str]) -> ImplicitSubq
     joinable = False
     if col is not None:
         alias, field, transforms = col
-        prefix = paths.get(alias, "")
-        relation = "__".join(p for p in (prefix, str(field.name), *transforms) if p)
+        hop = paths.get(alias)
+        prefix = hop.path if hop is not None else ""
+        # rel__in=qs across a many-to-many stops at the through table (Django
+        # trims the join to the target): its key to the target is rel itself.
+        own = hop is not None and hop.through == alias and field.name == hop.target_fk
+        relation = "__".join(p for p in (prefix, "" if own else str(field.name), *transforms) if p)
         related = getattr(field, "related_model", None)
         joinable = _concrete(related) is not None and _concrete(related) is _concrete(inner.model)
     name = str(lookup.lookup_name)

@@ -16,7 +16,8 @@ from typing import Any
 
 def relative_sites(finding: dict[str, Any], rootdir: Path) -> None:
     """Rewrite the paths of ``finding``'s sites and edits (``abs_path`` kept) in place."""
-    for site in (finding.get("call_site"), finding.get("origin"), *finding.get("edits", ())):
+    sites = ("call_site", "origin", "loop_site")
+    for site in (*(finding.get(name) for name in sites), *finding.get("edits", ())):
         _relative(site, rootdir)
     _relative_in(finding.get("details"), rootdir)
 
