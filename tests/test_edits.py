@@ -80,6 +80,15 @@ def test_two_edits_of_one_statement_merge_and_a_conflict_keeps_the_first() -> No
     assert _edit.merge([clash, other], lines) == [clash]
 
 
+def test_an_edit_that_deletes_a_statement_wins_and_removes_its_lines() -> None:
+    lines = ["    a = 1", '    keys = set(qs.values_list("id", flat=True))', "    return a"]
+    rewritten = Edit("m.py", 2, 2, '    keys = set(qs.values_list("pk", flat=True))')
+    deleted = Edit("m.py", 2, 2, "")
+    for edits in ([rewritten, deleted], [deleted, rewritten]):
+        assert _edit.merge(edits, lines) == [deleted]
+    assert _edit.apply(lines, [deleted]) == ["    a = 1", "    return a"]
+
+
 def test_a_patch_imports_what_its_fix_uses_and_git_applies_it(tmp_path: Path) -> None:
     path = tmp_path / "views.py"
     path.write_text(
