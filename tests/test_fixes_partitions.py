@@ -1,0 +1,147 @@
+"""One query where the code asked twice: a filter()/exclude() partition of one queryset.
+
+Each case writes a module, runs it under ``ormwatch.watch()``, applies
+``report.patch()`` with ``git apply`` and runs the patched module again: the
+finding is gone, the queries are fewer, and the rows are the same (each once,
+where the finding was that a join repeated them). The refusals keep the plain
+``Exists()`` rewrites.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fix_support import Applied, apply_fixes
+from tests.testapp.models import Blog, Category, Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def categories(db: None) -> None:
+    blog = Blog.objects.create(name="b")
+    titles = {
+        "alpha": ["quis", "quis quis", "lorem"],  # two matching posts: the join repeats alpha
+        "beta": ["lorem"],
+        "delta": [],
+        "gamma": ["quis"],
+        "zeta": ["ipsum quis"],
+    }
+    for name, posts in titles.items():
+        category = Category.objects.create(name=name, blog=blog)
+        for title in posts:
+            Post.objects.create(title=title, category=category)
+
+
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Applied:
+    return apply_fixes(
+        tmp_path,
+        monkeypatch,
+        "from django.db.models import Q\n"
+        "from tests.testapp.models import Category, Member, Post\n\n\n"
+        "def view():\n" + body,
+    )
+
+
+def once(rows: list[object]) -> list[object]:
+    return list(dict.fromkeys(rows))
+
+
+PARTITION = """
+    chosen = Category.objects.filter(name__contains="a").order_by("-name")
+    {first}
+    {second}
+    rows = [(c.name, "yes") for c in {with_read}]
+    rows += [(c.name, "no") for c in {without_read}]
+    return rows
+"""
+WITH = 'with_quis = chosen.filter(post__title__contains="quis")'
+WITHOUT = 'without_quis = chosen.exclude(post__title__contains="quis")'
+
+
+@pytest.mark.usefixtures("categories")
+@pytest.mark.parametrize(
+    ("first", "second", "with_read", "without_read"),
+    [
+        (WITH, WITHOUT, "with_quis", "without_quis"),
+        (WITHOUT, WITH, "with_quis", "without_quis"),  # the exclude() first
+        (WITH, WITHOUT, "list(with_quis)", "sorted(without_quis, key=str)"),
+    ],
+)
+def test_a_filter_and_an_exclude_of_one_base_become_one_annotated_query(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+    second: str,
+    with_read: str,
+    without_read: str,
+) -> None:
+    body = PARTITION.format(
+        first=first, second=second, with_read=with_read, without_read=without_read
+    )
+    applied = case(tmp_path, monkeypatch, body)
+    before, after = applied.before, applied.after
+    assert (before.kinds, before.infos) == (["unexpected_join"], ["unexpected_subquery"])
+    assert (after.kinds, after.infos) == ([], [])
+    assert (before.report.query_count, after.report.query_count) == (2, 1)
+    # alpha came back once per matching post: the partition lists it once, in the base's order.
+    assert before.result.count(("alpha", "yes")) == 2
+    assert after.result == once(before.result)
+    assert ".annotate(has_post_title_quis=Exists(Post.objects.filter(" in applied.source
+    assert "with_quis = [c for c in chosen if c.has_post_title_quis]" in applied.source
+    assert "without_quis = [c for c in chosen if not c.has_post_title_quis]" in applied.source
+    # Both findings carry the whole partition: one consistent patch either way.
+    join, subquery = sorted(before.report.findings, key=lambda f: f.kind)
+    assert join.edits == subquery.edits
+    assert len(join.edits) == 3
+    assert "splits its rows in Python" in join.message
+    assert "splits its rows in Python" in subquery.message
+
+
+@pytest.mark.usefixtures("categories")
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the half chained as a queryset later
+        PARTITION.format(
+            first=WITH,
+            second=WITHOUT,
+            with_read="with_quis.order_by('name')",
+            without_read="without_quis",
+        ),
+        # a different condition in the exclude()
+        PARTITION.format(
+            first=WITH,
+            second=WITHOUT.replace('"quis"', '"lorem"'),
+            with_read="with_quis",
+            without_read="without_quis",
+        ),
+        # the base read again as a queryset
+        PARTITION.format(
+            first=WITH, second=WITHOUT, with_read="with_quis", without_read="without_quis"
+        ).replace("return rows", "return rows, chosen.count()"),
+        # the annotation's name is taken
+        PARTITION.format(
+            first=WITH, second=WITHOUT, with_read="with_quis", without_read="without_quis"
+        ).replace("return rows", "has_post_title_quis = 1\n    return rows, has_post_title_quis"),
+        # a call between the split and the first read
+        PARTITION.format(
+            first=WITH,
+            second=WITHOUT + "\n    print()",
+            with_read="with_quis",
+            without_read="without_quis",
+        ),
+    ],
+    ids=["chained", "other-condition", "base-read", "name-taken", "call-between"],
+)
+def test_a_partition_not_provably_the_same_keeps_the_exists_rewrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    applied = case(tmp_path, monkeypatch, body)
+    assert applied.before.kinds == ["unexpected_join"]
+    assert "has_post_title_quis=" not in applied.patch
+    assert ".filter(Exists(Post.objects.filter(" in applied.source
+    assert applied.after.kinds == []
+    assert applied.after.report.query_count == applied.before.report.query_count
