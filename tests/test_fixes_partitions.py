@@ -1,4 +1,4 @@
-"""One query where the code asked twice: a filter()/exclude() partition of one queryset.
+"""One query where the code asked twice: a filter()/exclude() partition, and which side of an OR.
 
 Each case writes a module, runs it under ``ormwatch.watch()``, applies
 ``report.patch()`` with ``git apply`` and runs the patched module again: the
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fix_support import Applied, apply_fixes
-from tests.testapp.models import Blog, Category, Post
+from tests.testapp.models import Ban, Blog, Category, Member, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,16 @@ def categories(db: None) -> None:
         category = Category.objects.create(name=name, blog=blog)
         for title in posts:
             Post.objects.create(title=title, category=category)
+
+
+@pytest.fixture
+def bans(db: None) -> None:
+    ana, bo, cy, di = (Member.objects.create(username=n) for n in ("ana", "bo", "cy", "di"))
+    for banned in (bo, cy):
+        Ban.objects.create(user_from=ana, user_to=banned)
+    for banning in (bo, di):
+        Ban.objects.create(user_from=banning, user_to=ana)
+    Ban.objects.create(user_from=bo, user_to=cy)  # bo bans two: the OR's joins repeat bo
 
 
 def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Applied:
@@ -143,5 +153,97 @@ def test_a_partition_not_provably_the_same_keeps_the_exists_rewrites(
     assert applied.before.kinds == ["unexpected_join"]
     assert "has_post_title_quis=" not in applied.patch
     assert ".filter(Exists(Post.objects.filter(" in applied.source
+    assert applied.after.kinds == []
+    assert applied.after.report.query_count == applied.before.report.query_count
+
+
+OR_JOIN = """
+    user = Member.objects.get(username="ana")
+    users = Member.objects.filter(Q(banning=user) | Q(banned=user)).order_by("username")
+    {keys}
+    return [(u.username, {label}) for u in users]
+"""
+
+
+@pytest.mark.usefixtures("bans")
+@pytest.mark.parametrize(
+    ("keys", "label", "annotation"),
+    [
+        (
+            'bans_ana = set(user.banned.values_list("id", flat=True))',
+            '"bans" if u.id in bans_ana else "banned"',
+            "banning_user",
+        ),
+        (
+            "bans_ana = {m.pk for m in Member.objects.filter(banning=user)}",
+            '"banned" if u.pk not in bans_ana else "bans"',
+            "banning_user",
+        ),
+        (
+            # user.banning is the other side's rows: Member.objects.filter(banned=user)
+            'banned_by_ana = set(user.banning.all().values_list("pk", flat=True))',
+            '"banned" if u.id in banned_by_ana else "bans"',
+            "banned_user",
+        ),
+    ],
+)
+def test_the_side_of_an_or_asked_again_becomes_an_annotation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str, label: str, annotation: str
+) -> None:
+    applied = case(tmp_path, monkeypatch, OR_JOIN.format(keys=keys, label=label))
+    before, after = applied.before, applied.after
+    # Member.objects.filter(banning=user) joins Ban too: a repeat of its own, whose
+    # statement the fix deletes.
+    assert before.kinds == ["unexpected_join"] * (2 if "objects.filter(banning" in keys else 1)
+    assert after.kinds == []
+    assert (before.report.query_count, after.report.query_count) == (3, 2)
+    # bo bans ana and cy, so the joins repeated bo; the labels are the same.
+    assert [name for name, _ in before.result] == ["bo", "bo", "cy", "di"]
+    assert after.result == once(before.result)
+    assert [name for name, _ in after.result] == ["bo", "cy", "di"]
+    assert f".annotate({annotation}=Exists(Ban.objects.filter(" in applied.source
+    assert f".filter(Q({annotation}=True) | Exists(" in applied.source or (
+        f"| Q({annotation}=True))" in applied.source
+    )
+    assert f"u.{annotation}" in applied.source
+    assert keys.strip() not in applied.source
+
+
+@pytest.mark.usefixtures("bans")
+@pytest.mark.parametrize(
+    ("keys", "label"),
+    [
+        # the set read another way than a membership test
+        (
+            'bans_ana = set(user.banned.values_list("id", flat=True))',
+            '"bans" if u.id in bans_ana else "banned", len(bans_ana)',
+        ),
+        # not provably one side: a narrower set
+        (
+            'bans_ana = set(user.banned.filter(username="bo").values_list("id", flat=True))',
+            '"bans" if u.id in bans_ana else "banned"',
+        ),
+        # another member's bans
+        (
+            'other = Member.objects.get(username="bo")\n'
+            '    bans_ana = set(other.banned.values_list("id", flat=True))',
+            '"bans" if u.id in bans_ana else "banned"',
+        ),
+        # the annotation's name is taken
+        (
+            'banning_user = set(user.banned.values_list("id", flat=True))',
+            '"bans" if u.id in banning_user else "banned"',
+        ),
+    ],
+    ids=["len", "narrower", "other-member", "name-taken"],
+)
+def test_a_side_not_provably_the_set_keeps_the_exists_rewrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str, label: str
+) -> None:
+    applied = case(tmp_path, monkeypatch, OR_JOIN.format(keys=keys, label=label))
+    assert applied.before.kinds == ["unexpected_join"]
+    assert ".annotate(" not in applied.patch
+    assert ") | Exists(Ban.objects.filter(" in applied.source
+    assert keys.splitlines()[-1].strip() in applied.source
     assert applied.after.kinds == []
     assert applied.after.report.query_count == applied.before.report.query_count

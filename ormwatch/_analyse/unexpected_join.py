@@ -29,7 +29,7 @@ from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
-from ormwatch._fix import _exists, _partition
+from ormwatch._fix import _exists, _partition, _sides
 from ormwatch._fix import _join_rewrite as fixes
 from ormwatch._fix._edit import Edit, shown
 from ormwatch._introspect import _unique
@@ -150,7 +150,14 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"JOIN, so each {outer} repeats once per row on either side; test each "
             f"side with Exists() instead"
         )
-        written = fixes.either(site, origin, model, relations)
+        labelled = _sides.labelled(site, origin, model, [r.path for r in relations])
+        if labelled is not None:
+            origin, several = labelled
+            message += (
+                "; the fix annotates the side the code asks about again, reads the annotation on "
+                "each row and deletes the set of that side's keys: the same rows, one query fewer"
+            )
+        written = None if labelled is not None else fixes.either(site, origin, model, relations)
     else:
         what = "every aggregate is multiplied" if query.orm.grouped else "rows multiply"
         again = "each filter() or annotate() across a multi-valued relation joins it again"
