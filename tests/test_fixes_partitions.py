@@ -210,6 +210,32 @@ def test_the_side_of_an_or_asked_again_becomes_an_annotation(
 
 
 @pytest.mark.usefixtures("bans")
+def test_the_side_asked_again_in_a_for_loop_becomes_an_annotation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = case(
+        tmp_path,
+        monkeypatch,
+        """
+    user = Member.objects.get(username="ana")
+    banned_by_ana = {m.id for m in user.banning.all()}
+    users = Member.objects.filter(Q(banning=user) | Q(banned=user)).order_by("username")
+    rows = []
+    for u in users:
+        if u.id not in banned_by_ana:
+            rows.append(u.username)
+    return rows
+""",
+    )
+    assert applied.before.kinds == ["unexpected_join"]
+    assert applied.after.kinds == []
+    assert (applied.before.report.query_count, applied.after.report.query_count) == (3, 2)
+    assert applied.before.result == applied.after.result == ["di"]
+    assert "if not u.banned_user:" in applied.source
+    assert "banned_by_ana" not in applied.source
+
+
+@pytest.mark.usefixtures("bans")
 @pytest.mark.parametrize(
     ("keys", "label"),
     [
