@@ -101,6 +101,15 @@ def test_an_edit_without_text_deletes_its_lines(tmp_path: Path) -> None:
     assert added == []  # no blank line left in its place
 
 
+def test_an_edit_that_deletes_a_statement_wins_and_removes_its_lines() -> None:
+    lines = ["    a = 1", '    keys = set(qs.values_list("id", flat=True))', "    return a"]
+    rewritten = Edit("m.py", 2, 2, '    keys = set(qs.values_list("pk", flat=True))')
+    deleted = Edit("m.py", 2, 2, "")
+    for edits in ([rewritten, deleted], [deleted, rewritten]):
+        assert _edit.merge(edits, lines) == [deleted]
+    assert _edit.apply(lines, [deleted]) == ["    a = 1", "    return a"]
+
+
 def test_a_patch_imports_what_its_fix_uses_and_git_applies_it(tmp_path: Path) -> None:
     path = tmp_path / "views.py"
     path.write_text(

@@ -32,10 +32,6 @@ NO_CODE_REMEDY = {"slow_query"}
 NOT_YET: dict[str, str] = {
     # The patches below make these pages correct (findings gone, no more queries than
     # the bad page), but each fixed twin rewrites the page in a way no generic fix can.
-    "exclude-reverse": "the patch writes Exists() and ~Exists() (two queries, no join); the "
-    "fixed twin merges the two querysets into one annotation",
-    "or-join": "the patch tests each side with Exists() (no join, no repeats); the fixed twin "
-    "also answers which side matched in the same query (a labelled union)",
     "filtered-relation": "the N+1 fix prefetches the products (2 queries); the fixed twin "
     "counts them in the same query with FilteredRelation and Count",
 }
@@ -104,7 +100,7 @@ def test_every_bad_page_is_fixed_by_its_patch(
 # Pages in NOT_YET whose patch is right all the same: every finding carries an
 # edit, the patched page answers, reports nothing, and runs no more queries than
 # the bad page (only its fixed twin, rewritten by hand, runs fewer).
-CORRECT_BUT_NOT_AS_FAST = ["exclude-reverse", "or-join"]
+CORRECT_BUT_NOT_AS_FAST: list[str] = []
 
 
 def test_pages_not_yet_as_fast_as_their_twin_are_still_fixed(

@@ -29,7 +29,7 @@ from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
-from ormwatch._fix import _exists
+from ormwatch._fix import _exists, _partition, _sides
 from ormwatch._fix import _join_rewrite as fixes
 from ormwatch._fix._edit import Edit, shown
 from ormwatch._introspect import _unique
@@ -121,6 +121,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     site = code_site(query)
     origin = builder_site(query, outer) or site or query.call_site
     aliases = [a for r in relations for a in r.aliases]
+    several: tuple[Edit, ...] = ()
     listed = " and ".join(f"{outer}.{r.path}" for r in relations)
     if name == "repeat":
         relation = relations[0]
@@ -136,7 +137,12 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"Unexpected join: {how} {outer}.{relation.path} joins a multi-valued relation, so "
             f"each {outer} comes back once per matching {related}; {cure}"
         )
-        written = fixes.repeat(site, origin, model, relation)
+        where = "where" in relation.uses
+        parted = _partition.split(site, origin, model, relation.path) if where else None
+        if parted is not None:
+            origin, several, base = parted
+            message += "; " + _partition.note(base, outer)
+        written = None if parted is not None else fixes.repeat(site, origin, model, relation)
     elif name == "or_self_join":
         table = relations[0].tables[0]
         message = (
@@ -144,7 +150,14 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
             f"JOIN, so each {outer} repeats once per row on either side; test each "
             f"side with Exists() instead"
         )
-        written = fixes.either(site, origin, model, relations)
+        labelled = _sides.labelled(site, origin, model, [r.path for r in relations])
+        if labelled is not None:
+            origin, several = labelled
+            message += (
+                "; the fix annotates the side the code asks about again, reads the annotation on "
+                "each row and deletes the set of that side's keys: the same rows, one query fewer"
+            )
+        written = None if labelled is not None else fixes.either(site, origin, model, relations)
     else:
         what = "every aggregate is multiplied" if query.orm.grouped else "rows multiply"
         again = "each filter() or annotate() across a multi-valued relation joins it again"
@@ -164,6 +177,8 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
     if written is not None:
         origin, edit = written
         fix, edits = shown(edit), (edit,)
+    elif several:
+        fix, edits = "\n".join(shown(e) for e in several if e.text), several
     return Finding(
         kind=Kind.UNEXPECTED_JOIN,
         message=message,

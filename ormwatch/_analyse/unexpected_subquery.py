@@ -18,7 +18,7 @@ from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import ROW_METHODS, Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes
+from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes, _partition
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, ImplicitSubquery, Query
@@ -112,9 +112,16 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
             f"hide the matching {related} rows, prefetch them with a Prefetch() whose queryset "
             "excludes them"
         )
-        excluded = _exclude_fix(query, sub, origin)
+        # Filtered and excluded by one condition: the warning on the filter() half
+        # carries the same partition, so the patch has one edit per statement.
+        parted = _partition.split(code_site(query), origin, query.orm.model or "", sub.relation)
+        excluded = _exclude_fix(query, sub, origin) if parted is None else None
         fix = None
-        if excluded is not None:
+        if parted is not None:
+            origin, edits, base = parted
+            fix = "\n".join(_edit.shown(e) for e in edits)
+            message += "; " + _partition.note(base, outer)
+        elif excluded is not None:
             origin, edit = excluded
             fix, edits = _edit.shown(edit), (edit,)
         relation = _exists.relation_of(query.orm.model, sub.relation)

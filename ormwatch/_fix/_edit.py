@@ -44,8 +44,8 @@ __all__ = [
 class Edit:
     """Replace lines ``start_line..end_line`` (1-based, inclusive) of ``path`` with ``text``.
 
-    ``text`` is the new lines, indentation included, without a final newline; an
-    empty ``text`` deletes the lines (a statement the fix makes useless).
+    ``text`` is the new lines, indentation included, without a final newline;
+    an empty ``text`` deletes the lines (a statement a fix makes unnecessary).
     """
 
     path: str
@@ -212,7 +212,8 @@ def merge(edits: Sequence[Edit], source_lines: Sequence[str]) -> list[Edit]:
     unused ``prefetch_related()``) each change their own part of it: both
     changes are applied, by a three-way merge of each edit's text against the
     original. When they change the same characters differently, or two edits
-    overlap without covering the same lines, the first one wins.
+    overlap without covering the same lines, the first one wins; an edit that
+    deletes the statement wins over every other edit of it.
     """
     kept: list[Edit] = []
     for edit in edits:
@@ -220,6 +221,10 @@ def merge(edits: Sequence[Edit], source_lines: Sequence[str]) -> list[Edit]:
             (k for k in kept if (k.start_line, k.end_line) == (edit.start_line, edit.end_line)),
             None,
         )
+        if same is not None and not (same.text and edit.text):
+            if not edit.text:  # a statement one fix deletes needs no other fix
+                kept[kept.index(same)] = edit
+            continue
         if same is not None:
             base = original(same, source_lines)
             combined = (

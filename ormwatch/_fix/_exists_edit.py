@@ -43,14 +43,15 @@ def statements_behind(site: CallSite | None) -> list[_source.Code]:
             for node in ast.walk(root):
                 if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
                     continue
-                assign = _assignment(code, node.id, current.statement.lineno)
+                assign = assignment(code, node.id, current.statement.lineno)
                 if assign is not None and id(assign) not in seen:
                     seen.add(id(assign))
                     found.append(at(code, assign))
     return found
 
 
-def _assignment(code: _source.Code, name: str, before: int) -> ast.stmt | None:
+def assignment(code: _source.Code, name: str, before: int) -> ast.stmt | None:
+    """``name = ...``, the one assignment of the local ``name``, if it is above line ``before``."""
     stores = [
         n
         for n in ast.walk(code.function)
