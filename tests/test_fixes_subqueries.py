@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fix_support import Applied, apply_fixes
-from tests.test_fixes_applied import fixed, pizzas  # noqa: F401  (a fixture)
+from tests.test_fixes_applied import fixed
 from tests.testapp.models import Ban, Blog, Category, Member, Pizza, Post, Restaurant, Topping
 
 pytestmark = pytest.mark.django_db
@@ -338,13 +338,15 @@ def test_a_filter_written_as_keyword_arguments_gets_distinct(
     assert '.order_by("name").distinct()' in applied.source
 
 
-@pytest.mark.usefixtures("pizzas")
 def test_in_across_a_many_to_many_names_the_lookup_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Django stops the join at the through table: the column is its topping_id,
     # but the user wrote toppings__in (there is no toppings__topping__in). Basil
     # is on one pizza only, so the join repeats nothing here and the rows stay.
+    basil, chili = Topping.objects.create(name="Basil"), Topping.objects.create(name="Chili")
+    Pizza.objects.create(name="Margherita").toppings.set([basil, chili])
+    Pizza.objects.create(name="Diavola").toppings.set([chili])
     applied = apply_fixes(
         tmp_path,
         monkeypatch,

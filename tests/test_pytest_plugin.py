@@ -402,12 +402,16 @@ def test_reports_escape_paths_sql_and_template_syntax_and_hide_secrets(  # type:
     assert "/* &lt;script&gt;alert(3)&lt;/script&gt; {{ 7*7 }} {% now &#39;Y&#39; %} */" in html
 
 
-def test_the_json_report_names_the_loop_relative_to_the_rootdir(run, pytester: pytest.Pytester) -> None:  # type: ignore[no-untyped-def]
+def test_the_json_report_names_the_loop_relative_to_the_rootdir(  # type: ignore[no-untyped-def]
+    run, pytester: pytest.Pytester
+) -> None:
     # The query runs in a helper; the loop that repeats it is a line of the test.
+    loop = "def test_n_plus_one(seeded):\n    for post in Post.objects.all():\n"
     module = MODULE.replace(
-        "def test_n_plus_one(seeded):\n    for post in Post.objects.all():\n        post.category.name",
+        loop + "        post.category.name",
         "def category_name(post):\n    return post.category.name\n\n\n"
-        "def test_n_plus_one(seeded):\n    for post in Post.objects.all():\n        category_name(post)",
+        + loop
+        + "        category_name(post)",
     )
     result = run("--ormwatch=warn", "--ormwatch-report=r.json", module=module)
     result.assert_outcomes(passed=2)
