@@ -28,18 +28,31 @@ def builder(site: CallSite, anchor: str) -> CallSite | bool | None:
     if code is None:
         return None
     name = _iterated_name(code, site.line)
-    if name is None or not code.is_local(name):
+    if name is None:
         return None
-    before = site.line
+    line = built_at(code, name, site.line, anchor)
+    if line is None or isinstance(line, bool):  # bool first: it is an int too
+        return line
+    text = linecache.getline(site.path, line).strip()
+    return CallSite(site.path, line, site.function, text, "python")
+
+
+def built_at(code: _source.Code, name: str, before: int, anchor: str) -> int | bool | None:
+    """The line of the assignment that builds the queryset the local ``name`` holds at ``before``.
+
+    ``False`` when it was assigned from something else, ``None`` when ``name`` is
+    not a local variable assigned above ``before``.
+    """
+    if not code.is_local(name):
+        return None
     for _ in range(_MAX_HOPS):
         assigned = _last_assignment(code, name, before)
         if assigned is None:
             return None
         value = ast.get_source_segment(code.source, assigned.value) or ""
         if anchor in value:
-            text = linecache.getline(site.path, assigned.lineno).strip()
-            return CallSite(site.path, assigned.lineno, site.function, text, "python")
-        root = _root_name(assigned.value)
+            return assigned.lineno
+        root = root_name(assigned.value)
         if root is None or not code.is_local(root):
             return False
         name, before = root, assigned.lineno
@@ -55,11 +68,11 @@ def _iterated_name(code: _source.Code, line: int) -> str | None:
     for node in ast.walk(statement):
         if isinstance(node, ast.comprehension):
             iters.append(node.iter)
-    roots = {_root_name(it) for it in iters} - {None}
+    roots = {root_name(it) for it in iters} - {None}
     return roots.pop() if len(roots) == 1 else None
 
 
-def _root_name(node: ast.expr) -> str | None:
+def root_name(node: ast.expr) -> str | None:
     """``qs`` for ``qs``, ``qs.iterator(chunk_size=2)`` or ``qs.filter(x=1).all()``."""
     while True:
         if isinstance(node, ast.Name):
