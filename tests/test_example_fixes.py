@@ -38,8 +38,6 @@ NOT_YET: dict[str, str] = {
     "fixed twin merges the two querysets into one annotation",
     "or-join": "the patch tests each side with Exists() (no join, no repeats); the fixed twin "
     "also answers which side matched in the same query (a labelled union)",
-    "filtered-relation": "the N+1 fix prefetches the products (2 queries); the fixed twin "
-    "counts them in the same query with FilteredRelation and Count",
     "prefetch-and-filter": "the patch prefetches only the matching categories and tests them "
     "with Exists() (two queries); the fixed twin reads the pairs from the join in one "
     "values_list() query",
