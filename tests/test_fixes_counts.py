@@ -340,3 +340,30 @@ def view():
     (finding,) = applied.before.report.findings
     assert (finding.edits, applied.patch) == ((), "")
     assert reason in finding.message
+
+
+@pytest.mark.usefixtures("companies")
+def test_two_loops_over_one_queryset_write_one_annotate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied = run(
+        tmp_path,
+        monkeypatch,
+        """
+def view():
+    companies = Company.objects.order_by("name")
+    totals = {c.name: c.product_set.count() for c in companies}
+    matching = []
+    for company in list(companies):
+        matching.append(company.product_set.filter(name="p1").count())
+    return totals, matching
+""",
+    )
+    assert applied.before.kinds == ["n_plus_one", "n_plus_one"]
+    assert applied.after.kinds == [], applied.patch
+    assert applied.after.report.query_count == 1, applied.patch
+    assert applied.after.result == applied.before.result
+    assert (
+        'companies = Company.objects.order_by("name").annotate(product_set_count=Count("product"), '
+        'matching_product_set_count=Count("product", filter=Q(product__name="p1")))'
+    ) in applied.source

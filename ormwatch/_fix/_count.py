@@ -6,9 +6,9 @@ the relation is prefetched, and an unfiltered ``count()`` would fetch every row 
 count it. The query that loads the companies counts them instead:
 ``.annotate(matching_product_set_count=Count("product", filter=Q(...)))`` spliced into
 the chain that builds it (before a slice or a call that returns rows), and the loop
-reads ``c.matching_product_set_count``. Every such count of the loop's variable in the
-function is rewritten with it, so two findings of one loop write the same edits and
-their annotations get names apart (``_count_terms`` writes each ``Count()``).
+reads ``c.matching_product_set_count``. Every such count in a loop over that queryset
+is rewritten with it, so two findings of one queryset write the same edits and their
+annotations get names apart (``_count_terms`` writes each ``Count()``).
 
 Nothing is written (``Refused``: the reason, and the annotation to write when the
 lookups could be read) when Count would count something else or the code cannot be
@@ -127,9 +127,11 @@ def _written(
     replaced: dict[ast.stmt, list[tuple[ast.AST, str]]] = {}
     counted: set[Target] = set()
     read = ""
-    # Every manager's count of the loop's object: each finding of the loop writes them all.
+    # Every count over a loop of this queryset: each finding of it writes them all, so
+    # their edits are the same (two annotate() calls at one place would not merge).
     for trigger in triggers(code.function):
-        if trigger.variable.id != own.variable.id or _loop(code, trigger.variable) is not loop:
+        its_loop = _loop(code, trigger.variable)
+        if its_loop is None or (its_loop is not loop and not _iterates(code, its_loop, chain)):
             continue
         its = _target(target.model, trigger.accessor)
         found = terms(code, trigger, its, defined) if its is not None else "no manager"
@@ -252,7 +254,15 @@ def _iterates(code: _source.Code, loop: ast.For | ast.comprehension, chain: _cha
     """Whether the loop iterates the queryset ``chain`` builds: inline, or by its variable."""
     if any(n is chain.node for n in ast.walk(loop.iter)):
         return True
-    root = _variables.root_name(loop.iter)
+    iterated = loop.iter
+    while (  # list(companies): the same instances, annotations and all
+        isinstance(iterated, ast.Call)
+        and isinstance(iterated.func, ast.Name)
+        and iterated.func.id in ("list", "tuple", "sorted")
+        and len(iterated.args) == 1
+    ):
+        iterated = iterated.args[0]
+    root = _variables.root_name(iterated)
     if root is None or chain.code.function is not code.function:
         return False
     before = _statement(code, loop).lineno if isinstance(loop, ast.comprehension) else loop.lineno
