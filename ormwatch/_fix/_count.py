@@ -40,7 +40,6 @@ _ROWS = frozenset({"get", "first", "last", "earliest", "latest", "iterator", "in
 _REFUSED = frozenset(
     {"distinct", "values", "values_list", "union", "intersection", "difference", "extra"}
 )
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def per_object(
     if isinstance(own_terms, str):
         return Refused(own_terms, None, model.__name__)
     wanted = f"{target.base(own_terms)}={count(target.query_name, own_terms)}"
-    loop = _loop(code, own.variable)
+    loop = _variables.binding_loop(code, own.variable)
     problem = (
         _manager_problem(target.related)
         or _loader_problem(loader)
@@ -130,7 +129,7 @@ def _written(
     # Every count over a loop of this queryset: each finding of it writes them all, so
     # their edits are the same (two annotate() calls at one place would not merge).
     for trigger in triggers(code.function):
-        its_loop = _loop(code, trigger.variable)
+        its_loop = _variables.binding_loop(code, trigger.variable)
         if its_loop is None or (its_loop is not loop and not _iterates(code, its_loop, chain)):
             continue
         its = _target(target.model, trigger.accessor)
@@ -145,7 +144,9 @@ def _written(
         attribute = f"{trigger.variable.id}.{chosen[written]}"
         if trigger.call is own.call:
             read = attribute
-        replaced.setdefault(_statement(code, trigger.call), []).append((trigger.call, attribute))
+        replaced.setdefault(_variables.statement_of(code, trigger.call), []).append(
+            (trigger.call, attribute)
+        )
     annotation = next(f"{n}={c}" for c, n in chosen.items() if read.endswith(f".{n}"))
     others = sorted({t.query_name for t in counted} - {target.query_name})
     if others:
@@ -219,52 +220,11 @@ def _chain_problem(chain: _chain.Chain | None, model: Any) -> str | None:
     return None
 
 
-def _statement(code: _source.Code, node: ast.AST) -> ast.stmt:
-    current: ast.AST | None = node
-    while current is not None and not isinstance(current, ast.stmt):
-        current = code.parents.get(current)
-    return current if current is not None else code.statement
-
-
-def _loop(code: _source.Code, name: ast.Name) -> ast.For | ast.comprehension | None:
-    """The ``for`` or comprehension whose target is ``name`` (a plain name), if any."""
-    child: ast.AST = name
-    node = code.parents.get(name)
-    while node is not None and node is not code.function:
-        if isinstance(node, ast.For) and child is not node.iter and _binds(node.target, name):
-            return node
-        if isinstance(node, _COMPREHENSIONS):
-            generators = node.generators
-            if isinstance(child, ast.comprehension):
-                # Inside a generator's own iter, only the generators before it bind.
-                inside_iter = any(n is name for n in ast.walk(child.iter))
-                generators = generators[: generators.index(child) + (not inside_iter)]
-            for generator in reversed(generators):
-                if _binds(generator.target, name):
-                    return generator
-        child, node = node, code.parents.get(node)
-    return None
-
-
-def _binds(target: ast.expr, name: ast.Name) -> bool:
-    return isinstance(target, ast.Name) and target.id == name.id
-
-
-def _iterates(code: _source.Code, loop: ast.For | ast.comprehension, chain: _chain.Chain) -> bool:
+def _iterates(code: _source.Code, loop: _variables.Loop, chain: _chain.Chain) -> bool:
     """Whether the loop iterates the queryset ``chain`` builds: inline, or by its variable."""
     if any(n is chain.node for n in ast.walk(loop.iter)):
         return True
-    iterated = loop.iter
-    while (  # list(companies): the same instances, annotations and all
-        isinstance(iterated, ast.Call)
-        and isinstance(iterated.func, ast.Name)
-        and iterated.func.id in ("list", "tuple", "sorted")
-        and len(iterated.args) == 1
-    ):
-        iterated = iterated.args[0]
-    root = _variables.root_name(iterated)
-    if root is None or chain.code.function is not code.function:
+    if chain.code.function is not code.function:
         return False
-    before = _statement(code, loop).lineno if isinstance(loop, ast.comprehension) else loop.lineno
-    line = _variables.built_at(code, root, before, f"{chain.root}.objects")
-    return not isinstance(line, bool) and line == chain.code.statement.lineno
+    line = _variables.iterated_from(code, loop, f"{chain.root}.objects")
+    return line == chain.code.statement.lineno

@@ -2,7 +2,10 @@
 
 ``for post in qs.iterator(chunk_size=2):`` loops over ``qs``; the line to
 change is where ``qs`` was assigned, not the nearest line above that mentions
-the model (another queryset of the same model may sit in between).
+the model (another queryset of the same model may sit in between). The other
+way round, ``binding_loop`` finds the ``for`` or comprehension clause that
+binds a loop's variable, and ``iterated_from`` the assignment behind what it
+iterates (``list(qs)`` is ``qs``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from ormwatch._fix import _source
 from ormwatch._query import CallSite
 
 _MAX_HOPS = 5  # qs = base; base = Post.objects...: a short chain of names at most
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Calls that hand back the queryset's own instances: list(companies) is companies.
+_SAME_ROWS = frozenset({"list", "tuple", "sorted"})
+
+Loop = ast.For | ast.comprehension
 
 
 def builder(site: CallSite, anchor: str) -> CallSite | bool | None:
@@ -96,3 +104,53 @@ def _last_assignment(code: _source.Code, name: str, before: int) -> ast.Assign |
         ):
             found = node
     return found
+
+
+def statement_of(code: _source.Code, node: ast.AST) -> ast.stmt:
+    """The innermost statement of ``code.function`` that holds ``node``."""
+    current: ast.AST | None = node
+    while current is not None and not isinstance(current, ast.stmt):
+        current = code.parents.get(current)
+    return current if current is not None else code.statement
+
+
+def binding_loop(code: _source.Code, name: ast.Name) -> Loop | None:
+    """The ``for`` or comprehension clause whose target is ``name`` (a plain name), if any."""
+    child: ast.AST = name
+    node = code.parents.get(name)
+    while node is not None and node is not code.function:
+        if isinstance(node, ast.For) and child is not node.iter and _binds(node.target, name):
+            return node
+        if isinstance(node, _COMPREHENSIONS):
+            generators = node.generators
+            if isinstance(child, ast.comprehension):
+                # Inside a clause's own iterable, only the clauses before it bind.
+                inside_iter = any(n is name for n in ast.walk(child.iter))
+                generators = generators[: generators.index(child) + (not inside_iter)]
+            for generator in reversed(generators):
+                if _binds(generator.target, name):
+                    return generator
+        child, node = node, code.parents.get(node)
+    return None
+
+
+def _binds(target: ast.expr, name: ast.Name) -> bool:
+    return isinstance(target, ast.Name) and target.id == name.id
+
+
+def iterated_from(code: _source.Code, loop: Loop, anchor: str) -> int | None:
+    """The line of the assignment that builds what ``loop`` iterates by its variable, if any."""
+    iterated = loop.iter
+    while (
+        isinstance(iterated, ast.Call)
+        and isinstance(iterated.func, ast.Name)
+        and iterated.func.id in _SAME_ROWS
+        and len(iterated.args) == 1
+    ):
+        iterated = iterated.args[0]
+    root = root_name(iterated)
+    if root is None:
+        return None
+    before = loop.lineno if isinstance(loop, ast.For) else statement_of(code, loop).lineno
+    line = built_at(code, root, before, anchor)
+    return None if isinstance(line, bool) else line
