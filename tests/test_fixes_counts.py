@@ -367,3 +367,27 @@ def view():
         'companies = Company.objects.order_by("name").annotate(product_set_count=Count("product"), '
         'matching_product_set_count=Count("product", filter=Q(product__name="p1")))'
     ) in applied.source
+
+
+@pytest.mark.usefixtures("companies")
+def test_a_count_in_a_template_keeps_the_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No Python expression to replace: the prefetch, which the template's count() reads.
+    applied = run(
+        tmp_path,
+        monkeypatch,
+        """
+from django.template import Context, Template
+
+
+def view():
+    companies = Company.objects.order_by("name")
+    template = Template("{% for c in companies %}{{ c.product_set.count }} {% endfor %}")
+    return template.render(Context({"companies": companies}))
+""",
+    )
+    assert applied.before.kinds == ["n_plus_one"]
+    assert applied.after.kinds == [], applied.patch
+    assert applied.after.result == applied.before.result == "1 2 3 4 "
+    assert 'companies = Company.objects.prefetch_related("product_set")' in applied.source

@@ -116,7 +116,7 @@ def per_object(
 def _written(
     code: _source.Code,
     own: Trigger,
-    loop: ast.AST,
+    loop: _variables.Loop,
     chain: _chain.Chain,
     target: Target,
     defined: int | None,
