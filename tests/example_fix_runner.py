@@ -3,7 +3,8 @@
 ``python example_fix_runner.py patch`` also writes ``ormwatch.patch`` (every
 bad page's edits, as ``report.patch()`` would write them for one request).
 Prints one JSON object: per pitfall slug, the kinds reported, whether each
-finding carries edits, and the query counts of the bad and fixed pages.
+finding carries edits, the query counts of the bad and fixed pages, and the
+rows each page's table shows.
 tests/test_example_fixes.py drives it (the example project's settings cannot
 load next to the suite's).
 """
@@ -12,8 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from io import StringIO
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """The cells of the page's data table (its first <tbody>), row by row, sorted."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.DOTALL)
+    cells = [re.findall(r"<td>(.*?)</td>", row, flags=re.DOTALL) for row in rows]
+    return sorted([" ".join(cell.split()) for cell in row] for row in cells)
 
 
 def main(mode: str) -> None:
@@ -40,17 +50,19 @@ def main(mode: str) -> None:
     edits: list[ormwatch.Edit] = []
     for pitfall in PITFALLS:
         with ormwatch.watch() as bad:
-            status = client.get(f"/{pitfall.slug}/bad/").status_code
+            response = client.get(f"/{pitfall.slug}/bad/")
         with ormwatch.watch() as fixed:
-            client.get(f"/{pitfall.slug}/fixed/")
+            twin = client.get(f"/{pitfall.slug}/fixed/")
         findings = [f for f in bad.findings if not f.informational]
         edits += [e for f in findings for e in f.edits]
         pages[pitfall.slug] = {
-            "status": status,
+            "status": response.status_code,
             "kinds": sorted(f.kind for f in findings),
             "with_edits": sorted(f.kind for f in findings if f.edits),
             "queries": bad.query_count,
             "fixed_queries": fixed.query_count,
+            "rows": table_rows(response.content.decode()),
+            "fixed_rows": table_rows(twin.content.decode()),
         }
     if mode == "patch":
         with open("ormwatch.patch", "w") as file:

@@ -3,8 +3,8 @@
 A copy of example_project is made; every bad page is requested with ormwatch
 watching, and all their edits are written as one patch (as ``report.patch()``
 writes them). ``git apply`` applies it to the copy, and every bad page is
-requested again: no finding may be left, and the page may run no more queries
-than its fixed twin. Both runs happen in subprocesses
+requested again: no finding may be left, the page may run no more queries
+than its fixed twin, and it shows the rows its fixed twin shows. Both runs happen in subprocesses
 (tests/example_fix_runner.py): the example project's settings cannot load next
 to the suite's.
 """
@@ -26,16 +26,6 @@ RUNNER = Path(__file__).resolve().parent / "example_fix_runner.py"
 
 # Kinds whose remedy is not code: the message says what to do in words.
 NO_CODE_REMEDY = {"slow_query"}
-
-# Pitfalls whose fix does not apply yet, and why, until it does (a fix that
-# starts working fails the test until it leaves this list).
-NOT_YET: dict[str, str] = {
-    # The patches below make these pages correct (findings gone, no more queries than
-    # the bad page), but each fixed twin rewrites the page in a way no generic fix can.
-    "filtered-relation": "the N+1 fix prefetches the products (2 queries); the fixed twin "
-    "counts them in the same query with FilteredRelation and Count",
-}
-
 
 def _run(cwd: Path, *args: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
@@ -81,6 +71,8 @@ def _problem(page: dict[str, Any], patched: dict[str, Any]) -> str | None:
         return f"still reported: {patched['kinds']}"
     if patched["queries"] > page["fixed_queries"]:
         return f"{patched['queries']} queries, the fixed twin {page['fixed_queries']}"
+    if patched["rows"] != page["fixed_rows"]:
+        return f"other rows than the fixed twin: {patched['rows']} vs {page['fixed_rows']}"
     return None
 
 
@@ -89,32 +81,5 @@ def test_every_bad_page_is_fixed_by_its_patch(
 ) -> None:
     before, after = applied
     problems = {slug: _problem(page, after[slug]) for slug, page in before.items()}
-    failing = {slug: problem for slug, problem in problems.items() if problem}
     assert len(before) >= 20
-    # Exactly the pages listed as not yet fixed fail, each for a reason.
-    newly_fixed = sorted(set(NOT_YET) - set(failing))
-    broken = {slug: problem for slug, problem in failing.items() if slug not in NOT_YET}
-    assert (newly_fixed, broken) == ([], {}), failing
-
-
-# Pages in NOT_YET whose patch is right all the same: every finding carries an
-# edit, the patched page answers, reports nothing, and runs no more queries than
-# the bad page (only its fixed twin, rewritten by hand, runs fewer).
-CORRECT_BUT_NOT_AS_FAST: list[str] = []
-
-
-def test_pages_not_yet_as_fast_as_their_twin_are_still_fixed(
-    applied: tuple[dict[str, Any], dict[str, Any]],
-) -> None:
-    before, after = applied
-    seen = {
-        slug: (
-            before[slug]["with_edits"] == before[slug]["kinds"] != [],
-            after[slug]["status"],
-            after[slug]["kinds"],
-            after[slug]["queries"] <= before[slug]["queries"],
-        )
-        for slug in CORRECT_BUT_NOT_AS_FAST
-    }
-    assert seen == {slug: (True, 200, [], True) for slug in CORRECT_BUT_NOT_AS_FAST}
-    assert set(CORRECT_BUT_NOT_AS_FAST) <= set(NOT_YET)
+    assert {slug: problem for slug, problem in problems.items() if problem} == {}

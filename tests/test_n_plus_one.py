@@ -8,7 +8,7 @@ from django.test import Client
 
 import ormwatch
 from tests import scenarios
-from tests.testapp.models import Blog, Category, Post
+from tests.testapp.models import Blog, Category, Member, Pizza, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,25 @@ def test_djangos_own_queries_for_one_delete_are_not_the_users_n_plus_one() -> No
         blog.delete()  # cascades to categories, posts and their generic comments
     assert len(report.queries) > 2
     assert report.findings == []
+
+
+# Django counts an unfiltered many-to-many on its through table alone (no join names the
+# relation): the foreign key it filters on does.
+UNFILTERED_M2M = {
+    "testapp.Pizza.toppings": lambda: [p.toppings.count() for p in Pizza.objects.all()],
+    "testapp.Pizza.restaurants": lambda: [p.restaurants.exists() for p in Pizza.objects.all()],
+    "testapp.Member.banning": lambda: [m.banning.count() for m in Member.objects.all()],
+    "testapp.Member.banned": lambda: [m.banned.count() for m in Member.objects.all()],
+    # The through model's own reverse foreign key stays itself.
+    "testapp.Member.ban_from_set": lambda: [m.ban_from_set.count() for m in Member.objects.all()],
+}
+
+
+@pytest.mark.parametrize("relation", UNFILTERED_M2M)
+def test_an_unfiltered_many_to_many_count_per_object_is_an_n_plus_one(relation: str) -> None:
+    with ormwatch.watch() as report:
+        UNFILTERED_M2M[relation]()
+    assert [(f.kind, str(f.relation)) for f in report.findings] == [("n_plus_one", relation)]
 
 
 def test_the_threshold_comes_from_settings(settings: object) -> None:

@@ -157,8 +157,8 @@ PITFALLS: list[Pitfall] = [
         "or-join",
         "Q(banning=user) | Q(banned=user)",
         "The OR joins the ban table twice with LEFT OUTER JOINs, repeats users and cannot "
-        "say which side matched, so the page asks again; a union of the two relations, "
-        "each side labelled, answers in one query.",
+        "say which side matched, so the page asks again; test each side with Exists() and "
+        "annotate the side the page asks about: each user once, labelled, in one query.",
         ("unexpected_join",),
         accounts.or_join_bad,
         accounts.or_join_fixed,
@@ -166,10 +166,11 @@ PITFALLS: list[Pitfall] = [
     Pitfall(
         "filtered-relation",
         "Counting matching rows: FilteredRelation",
-        "Each company loads all its products, with a query of its own, to count the ones "
-        "named product_name3...; FilteredRelation counts them in the database: its condition "
-        "sits in the LEFT JOIN's ON, so the companies with none keep a 0 (in WHERE, they "
-        "would be dropped).",
+        "Each company counts its products named product_name3... with a COUNT query of its "
+        "own (a prefetch would not help: filter() on a related manager queries anyway); "
+        "FilteredRelation counts them for every company in one query: its condition sits in "
+        "the LEFT JOIN's ON, so the companies with none keep a 0 (in WHERE, they would be "
+        "dropped).",
         ("n_plus_one",),
         shop.matching_count_bad,
         shop.matching_count_fixed,

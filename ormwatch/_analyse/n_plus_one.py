@@ -16,7 +16,7 @@ from ormwatch._analyse import _chained, _gets, _loop, _served, _testcode
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _compose, _view_origin
+from ormwatch._fix import _compose, _count, _view_origin
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind
 from ormwatch._query import Query
@@ -145,6 +145,7 @@ def _finding(
     count = len(queries)
     fix: str | None
     edit: Edit | None = None
+    counted: _count.Counted | _count.Refused | None = None
     if handed_over(loader):
         # A delete handed the rows to a signal handler one by one: no queryset
         # of the user's loaded them, so there is no line to fix.
@@ -185,7 +186,15 @@ def _finding(
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
         uncached = next(filter(None, (_served.uncached_call(groups[k][0]) for k in family)), None)
-        if uncached is not None:
+        if len(family) == 1 and not prefix:  # c.product_set.filter(...).count() per company
+            counted = _count.per_object(first, loader, origin)
+        if isinstance(counted, _count.Counted):
+            fix, edit, saved = counted.code, None, count
+            how = (
+                f"count them in the {name} query: annotate({counted.annotation}) where it is "
+                f"built, and read {counted.read} in the loop"
+            )
+        elif uncached is not None:
             # pizza.toppings.filter(...) per pizza: a prefetch would run beside the same loop.
             fix, edit, saved = None, None, 0
             how = (
@@ -194,7 +203,10 @@ def _finding(
                 f"and do the {uncached}() in Python over all(), or give a Prefetch() a queryset "
                 f"that does it and a to_attr, and read that attribute in the loop"
             )
-    if django.VERSION >= (6, 1) and first.orm.kind != "deferred_load" and fix is not None:
+        if isinstance(counted, _count.Refused):
+            how += f"; {counted.advice()}"
+    batchable = first.orm.kind != "deferred_load" and not isinstance(counted, _count.Counted)
+    if django.VERSION >= (6, 1) and batchable and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
         f"N+1: {count} queries loading {what} "
@@ -211,7 +223,7 @@ def _finding(
         queries=queries,
         saved_queries=max(saved, 0),
         loop_site=_loop.loop_site(first),
-        edits=(edit,) if edit is not None else (),
+        edits=counted.edits if isinstance(counted, _count.Counted) else (edit,) if edit else (),
     )
 
 

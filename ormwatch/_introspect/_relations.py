@@ -117,6 +117,9 @@ def manager_relation(instance: Any, queryset: Any) -> Any:
         rel = getattr(fk, "remote_field", None)
         if rel is not None and isinstance(instance, rel.model):
             return rel
+    through = _through_relation(instance, queryset)
+    if through is not None:
+        return through
     candidates = [
         f
         for f in type(instance)._meta.get_fields()
@@ -127,6 +130,29 @@ def manager_relation(instance: Any, queryset: Any) -> Any:
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     return _m2m_by_join(candidates, queryset.query) or candidates[0]
+
+
+def _through_relation(instance: Any, queryset: Any) -> Any:
+    """The many-to-many whose through table ``queryset`` reads, filtered on ``instance``'s side.
+
+    A many-to-many manager's ``count()`` and ``exists()`` with nothing filtered
+    query the through table alone (Django's ``constrained_target``): no join
+    says which relation it was, the foreign key it filters on does.
+    """
+    exact = _exact_lookups(queryset.__dict__.get("_query"))
+    if not exact:
+        return None
+    for field in type(instance)._meta.get_fields():
+        if not field.many_to_many or is_a(field, "GenericRelation"):
+            continue
+        reverse = field.auto_created and not field.concrete
+        m2m = field.field if reverse else field
+        if getattr(m2m.remote_field, "through", None) is not queryset.model:
+            continue
+        source = m2m.m2m_reverse_field_name() if reverse else m2m.m2m_field_name()
+        if source in exact:
+            return field
+    return None
 
 
 def _m2m_by_join(candidates: list[Any], query: Any) -> Any:
