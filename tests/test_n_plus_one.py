@@ -130,3 +130,17 @@ def test_fetch_peers_batches_are_not_reported_and_the_fix_mentions_them() -> Non
         scenarios.fk_bad()
     (finding,) = report.findings
     assert "fetch_mode(models.FETCH_PEERS)" in finding.message
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="fetch modes arrived in Django 6.1")
+def test_fetch_peers_is_not_offered_where_it_batches_nothing() -> None:
+    # A related manager (reverse FK, many-to-many) queries whatever the fetch mode.
+    from django.db.models import FETCH_PEERS
+
+    with ormwatch.watch() as report:
+        for blog in Blog.objects.fetch_mode(FETCH_PEERS).order_by("pk"):
+            _ = [c.name for c in blog.category.all()]
+    (finding,) = report.findings
+    assert finding.kind == "n_plus_one"
+    assert "prefetch_related" in finding.message
+    assert "FETCH_PEERS" not in finding.message

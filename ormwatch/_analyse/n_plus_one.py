@@ -205,7 +205,12 @@ def _finding(
             )
         if isinstance(counted, _count.Refused):
             how += f"; {counted.advice()}"
-    batchable = first.orm.kind != "deferred_load" and not isinstance(counted, _count.Counted)
+    # Fetch modes batch single-object loads only (a foreign key, a one-to-one);
+    # a related manager runs its own query whatever the mode (Django's docs say so).
+    single = first.orm.relation is not None and not first.orm.relation.multi_valued
+    batchable = (
+        single and first.orm.kind != "deferred_load" and not isinstance(counted, _count.Counted)
+    )
     if django.VERSION >= (6, 1) and batchable and fix is not None:
         how += f"; or let Django batch them: {name}.objects.fetch_mode(models.FETCH_PEERS)"
     message = (
