@@ -77,6 +77,12 @@ def view():
     (finding,) = applied.before.report.findings
     assert "read company.product_set_count in the loop" in finding.message
     assert "prefetch" not in finding.message
+    # The fix shows both statements it changes, not the annotate alone.
+    assert finding.fix == (
+        'for company in Company.objects.order_by("name").annotate('
+        'product_set_count=Count("product")):\n'
+        "    rows.append((company.name, company.product_set_count))"
+    )
 
 
 @pytest.mark.usefixtures("companies")

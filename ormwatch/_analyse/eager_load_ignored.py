@@ -101,7 +101,7 @@ def _finding(
         message += (
             "; values() now names the field a lookup dict fetched on its own, and the dict goes"
         )
-        edits, fix = joined, "\n".join(_edit.shown(e) for e in joined if e.text)
+        edits, fix = joined, _edit.shown_all(joined)
     elif chain is not None and origin is not None:
         kept = chain.without(method)
         fix = kept.in_line(origin.line)

@@ -31,7 +31,7 @@ from ormwatch._analyse.prefetch_double_fetch import doubled
 from ormwatch._finding import Finding
 from ormwatch._fix import _exists, _partition, _sides
 from ormwatch._fix import _join_rewrite as fixes
-from ormwatch._fix._edit import Edit, shown
+from ormwatch._fix._edit import Edit, shown, shown_all
 from ormwatch._introspect import _unique
 from ormwatch._kinds import Kind
 from ormwatch._query import JoinedRelation, OrmContext, Query
@@ -178,7 +178,7 @@ def _finding(case: Case, queries: list[Query]) -> Finding:
         origin, edit = written
         fix, edits = shown(edit), (edit,)
     elif several:
-        fix, edits = "\n".join(shown(e) for e in several if e.text), several
+        fix, edits = shown_all(several), several
     return Finding(
         kind=Kind.UNEXPECTED_JOIN,
         message=message,

@@ -91,7 +91,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
                 f"relation and read the {related} field through select_related() instead"
             )
             origin, edits = listed
-            fix = "\n".join(_edit.shown(e) for e in edits if e.text)
+            fix = _edit.shown_all(edits)
         elif listed is not None:
             message += "pass the rows it already has, or join"
             origin, edits = listed
@@ -119,7 +119,7 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
         fix = None
         if parted is not None:
             origin, edits, base = parted
-            fix = "\n".join(_edit.shown(e) for e in edits)
+            fix = _edit.shown_all(edits)
             message += "; " + _partition.note(base, outer)
         elif excluded is not None:
             origin, edit = excluded

@@ -44,7 +44,7 @@ _REFUSED = frozenset(
 
 @dataclass(frozen=True)
 class Counted:
-    code: str  # the origin's statement as the fix shows it
+    code: str  # the statements the fix changes, as it shows them
     edits: tuple[_edit.Edit, ...]
     annotation: str  # matching_product_set_count=Count(...)
     read: str  # c.matching_product_set_count
@@ -170,8 +170,10 @@ def _written(
     merged = _edit.merge(exact, code.source.splitlines())
     if len(merged) != len({(e.start_line, e.end_line) for e in exact}):
         return Refused("the statements to change overlap", annotation, chain.root)
-    at_origin = [e for e in merged if e.start_line <= chain.code.statement.lineno <= e.end_line]
-    return Counted(_edit.shown((at_origin or merged)[0]), tuple(merged), annotation, read)
+    # Every statement the fix changes, in file order: the annotate alone would be
+    # code that counts and nothing that reads the count.
+    shown = _edit.shown_all(merged)
+    return Counted(shown, tuple(merged), annotation, read)
 
 
 def _target(model: Any, accessor: str) -> Target | None:

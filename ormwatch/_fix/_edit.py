@@ -36,6 +36,7 @@ __all__ = [
     "rewrite_statement",
     "rewritten",
     "shown",
+    "shown_all",
     "statement_lines",
 ]
 
@@ -198,6 +199,19 @@ def shown(edit: Edit) -> str:
     text = dedented(edit.text)
     # The user's trailing comment (a noqa, a note) was about the old code.
     return _source.without_comment(text).strip() if "\n" not in edit.text else text
+
+
+def shown_all(edits: Sequence[Edit]) -> str:
+    """Several edits' texts as one fix, in file order: each statement keeps its indentation
+    relative to the others (a loop body stays inside its loop), and a deletion shows nothing."""
+    texts = []
+    for edit in sorted(edits, key=lambda e: e.start_line):
+        if "\n" in edit.text or not edit.text.strip():
+            texts.append(edit.text)
+        else:
+            indent = edit.text[: len(edit.text) - len(edit.text.lstrip())]
+            texts.append(indent + _source.without_comment(edit.text).strip())
+    return dedented("\n".join(t for t in texts if t.strip()))
 
 
 def original(edit: Edit, source_lines: Sequence[str]) -> str:

@@ -57,7 +57,7 @@ def hoisted(sites: Sequence[CallSite]) -> tuple[str, tuple[_edit.Edit, ...]] | N
                 edit.path, edit.start_line, edit.end_line, f"{indent}{name} = {value}\n{edit.text}"
             )
         edits.append(edit)
-    return "\n".join(_edit.shown(e) for e in edits), tuple(edits)
+    return _edit.shown_all(edits), tuple(edits)
 
 
 def _shared_chain(
