@@ -27,6 +27,7 @@ RUNNER = Path(__file__).resolve().parent / "example_fix_runner.py"
 # Kinds whose remedy is not code: the message says what to do in words.
 NO_CODE_REMEDY = {"slow_query"}
 
+
 def _run(cwd: Path, *args: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     done = subprocess.run(
