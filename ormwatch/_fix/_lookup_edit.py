@@ -19,7 +19,7 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
-from ormwatch._fix import _chain, _edit, _exists_edit, _lookup_dict, _source
+from ormwatch._fix import _chain, _edit, _exists_edit, _lookup_dict, _source, _variables
 from ormwatch._fix._lookup_join import Lookup
 
 # Links that keep a queryset's rows and model instances (select_related can join them).
@@ -129,9 +129,7 @@ def combined(
     gone = [unused] if unused is not None else []
     by_statement: dict[int, tuple[ast.stmt, list[tuple[ast.AST, str]]]] = {}
     for node, text in lookup.reads:
-        statement = _statement_of(code, node)
-        if statement is None:
-            return None
+        statement = _variables.statement_of(code, node)
         by_statement.setdefault(id(statement), (statement, []))[1].append((node, text))
     all_edits = list(edits)
     for statement, replacements in by_statement.values():
@@ -145,13 +143,6 @@ def combined(
             return None
         all_edits.append(deleted)
     return merged_exactly(all_edits, code.source.splitlines())
-
-
-def _statement_of(code: _source.Code, node: ast.AST) -> ast.stmt | None:
-    current: ast.AST | None = node
-    while current is not None and not isinstance(current, ast.stmt):
-        current = code.parents.get(current)
-    return current if isinstance(current, ast.stmt) else None
 
 
 def deletion(code: _source.Code) -> _edit.Edit | None:

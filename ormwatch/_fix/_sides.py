@@ -32,8 +32,10 @@ from ormwatch._fix import (
     _exists,
     _exists_edit,
     _keyset,
+    _lookup_edit,
     _partition,
     _source,
+    _variables,
 )
 from ormwatch._query import CallSite
 
@@ -159,7 +161,7 @@ def _edits(
     edits = [_edit.rewrite_spans(code, rewritten)]
     by_statement: dict[int, tuple[ast.stmt, list[_edit.Span]]] = {}
     for compare, row in reads:
-        statement = _statement_of(code, compare)
+        statement = _variables.statement_of(code, compare)
         negated = isinstance(compare.ops[0], ast.NotIn)
         text = f"not {row.id}.{name}" if negated else f"{row.id}.{name}"
         end = (compare.end_lineno or compare.lineno, compare.end_col_offset or 0)
@@ -167,14 +169,8 @@ def _edits(
         entry[1].append(((compare.lineno, compare.col_offset), end, text))
     for statement, found in by_statement.values():
         edits.append(_edit.rewrite_spans(_exists_edit.at(code, statement), found))
-    lines = _edit.statement_lines(_exists_edit.at(code, set_statement))
-    if lines is None or any(e is None for e in edits):
+    # The set is no longer read: it goes, with the comment lines about it.
+    edits.append(_lookup_edit.deletion(_exists_edit.at(code, set_statement)))
+    if any(e is None for e in edits):
         return None
-    edits.append(_edit.Edit(code.path, lines[0], lines[1], ""))  # the set is no longer read
     return tuple(e for e in edits if e is not None)
-
-
-def _statement_of(code: _source.Code, node: ast.AST) -> ast.stmt:
-    while not isinstance(node, ast.stmt):
-        node = code.parents[node]
-    return node
