@@ -5,12 +5,14 @@ End to end (a project, its tests re-run with the patch) is in test_pytest_fixes.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
 from ormwatch import Edit
-from ormwatch._pytest._project import Rerun, _plugins
+from ormwatch._pytest._project import Project, Rerun, _plugins
 from ormwatch._pytest._verify import _judge, _Test
 
 
@@ -65,6 +67,14 @@ UNUSED = finding("unused_eager_load")
         # An unused select_related(): as many queries, each lighter.
         ([UNUSED], Rerun(True, 1, [UNUSED]), Rerun(True, 1, []), None),
         ([UNUSED], Rerun(True, 1, [UNUSED]), Rerun(True, 2, []), "more queries"),
+        # The test alone showed one of the two the suite's run fixed: none left is gone.
+        ([N_PLUS_ONE, N_PLUS_ONE], Rerun(True, 5, [N_PLUS_ONE]), Rerun(True, 1, []), None),
+        (
+            [N_PLUS_ONE, N_PLUS_ONE],
+            Rerun(True, 5, [N_PLUS_ONE]),
+            Rerun(True, 3, [N_PLUS_ONE]),
+            "the finding is still there",
+        ),
         # Two of a kind at one site: fixing one leaves one.
         (
             [UNUSED],
@@ -114,3 +124,16 @@ def test_an_edit_survives_its_dict() -> None:
 def test_the_rerun_loads_the_plugins_the_run_named() -> None:
     args = ["-p", "pytest_django", "-pxdist", "-p", "no:cacheprovider", "-q", "tests"]
     assert _plugins(args) == ["-p", "pytest_django", "-p", "xdist"]
+
+
+def test_the_copy_leaves_out_a_virtualenv_whatever_its_name(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "views.py").write_text("x = 1\n")
+    (root / ".venv-ormwatch" / "lib").mkdir(parents=True)
+    (root / ".venv-ormwatch" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / ".venv-ormwatch" / "lib" / "big.py").write_text("y = 2\n")
+    config = cast("pytest.Config", SimpleNamespace(rootpath=root))
+    with Project(config) as project:
+        assert (project.copy / "app" / "views.py").read_text() == "x = 1\n"
+        assert not (project.copy / ".venv-ormwatch").exists()

@@ -66,6 +66,8 @@ class Project:
 
         def ignore(folder: str, names: list[str]) -> set[str]:
             skipped = set(shutil.ignore_patterns(*_IGNORED)(folder, names))
+            # A virtualenv of any name (.venv-3.12, env): the re-run uses the running Python.
+            skipped |= {n for n in names if os.path.isfile(os.path.join(folder, n, "pyvenv.cfg"))}
             # A temporary folder inside the project must not copy itself.
             return skipped | {n for n in names if os.path.join(folder, n) == temp}
 
