@@ -127,6 +127,16 @@ def test_a_patch_imports_what_its_fix_uses_and_git_applies_it(tmp_path: Path) ->
     ]
 
 
+def test_a_patch_of_a_crlf_file_applies_and_keeps_its_line_ends(tmp_path: Path) -> None:
+    # A tenth of babybuddy's modules end their lines in CRLF; git refused the whole patch.
+    path = tmp_path / "views.py"
+    path.write_bytes(b"import os\r\n\r\n\r\ndef view():\r\n    return os.sep\r\n")
+    patch = _patch.unified_diff([Edit(str(path), 5, 5, "    return os.linesep")], cwd=str(tmp_path))
+    (tmp_path / "fix.patch").write_bytes(patch.encode())
+    subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path, check=True)
+    assert path.read_bytes() == b"import os\r\n\r\n\r\ndef view():\r\n    return os.linesep\r\n"
+
+
 @pytest.fixture
 def categories(db: None) -> None:
     for name in ("a1", "a2", "a3"):

@@ -12,6 +12,7 @@ from typing import Any, cast
 import pytest
 
 from ormwatch import Edit
+from ormwatch._pytest import _project
 from ormwatch._pytest._project import Project, Rerun, _plugins
 from ormwatch._pytest._verify import _judge, _Test
 
@@ -137,3 +138,22 @@ def test_the_copy_leaves_out_a_virtualenv_whatever_its_name(tmp_path: Path) -> N
     with Project(config) as project:
         assert (project.copy / "app" / "views.py").read_text() == "x = 1\n"
         assert not (project.copy / ".venv-ormwatch").exists()
+
+
+def test_a_rerun_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "test_slow.py").write_text("import time\n\n\ndef test_slow():\n    time.sleep(60)\n")
+    monkeypatch.setattr(_project, "RERUN_TIMEOUT", 2.0)
+    config = SimpleNamespace(
+        rootpath=root,
+        inipath=None,
+        invocation_params=SimpleNamespace(args=()),
+        getoption=lambda name, default=None: default,
+        pluginmanager=SimpleNamespace(has_plugin=lambda name: False),
+    )
+    with Project(cast("pytest.Config", config)) as project:
+        rerun = project.run("test_slow.py::test_slow", {})
+    assert (rerun.passed, rerun.timed_out, rerun.output) == (False, True, "no result after 2 s")
+    first = Rerun(True, 5, [N_PLUS_ONE])
+    assert _judge([N_PLUS_ONE], first, rerun) == "the re-run timed out"

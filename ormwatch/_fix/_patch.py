@@ -44,9 +44,10 @@ def unified_diff(edits: Iterable[Edit], cwd: str | None = None) -> str:
     chunks: list[str] = []
     for path, (before, after) in sorted(rewritten_files(edits).items()):
         name = _relative(path, cwd)
+        end = _line_end(path)  # a CRLF file's lines end in CRLF in the patch too, or git refuses it
         diff = difflib.unified_diff(
-            [f"{line}\n" for line in before],
-            [f"{line}\n" for line in after],
+            [f"{line}{end}" for line in before],
+            [f"{line}{end}" for line in after],
             f"a/{name}",
             f"b/{name}",
         )
@@ -68,6 +69,15 @@ def rewritten_files(edits: Iterable[Edit]) -> dict[str, tuple[list[str], list[st
         kept += _import_edits(path, before, kept)
         files[path] = (before, apply(before, merge(kept, before)))
     return files
+
+
+def _line_end(path: str) -> str:
+    try:
+        with open(path, "rb") as file:
+            first = file.readline()
+    except OSError:
+        return "\n"
+    return "\r\n" if first.endswith(b"\r\n") else "\n"
 
 
 def _lines(path: str) -> list[str] | None:

@@ -40,6 +40,8 @@ _IGNORED = (
 )
 # Options of the run that the re-run needs to find the same settings and tests.
 _PASSED_ON = (("ds", "--ds"), ("dc", "--dc"))
+# Seconds one re-run may take: a test that hangs with a fix must not hang the session.
+RERUN_TIMEOUT = 600.0
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Rerun:
     query_count: int
     findings: list[dict[str, Any]] = field(default_factory=list)
     output: str = ""
+    timed_out: bool = False
 
 
 class Project:
@@ -101,14 +104,19 @@ class Project:
     def _run(self, nodeid: str) -> Rerun:
         report = self._temp / "report.json"
         report.unlink(missing_ok=True)
-        done = subprocess.run(
-            [*self._command(nodeid), f"--ormwatch-report={report}"],
-            cwd=self.copy,
-            env=self._environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        try:
+            done = subprocess.run(
+                [*self._command(nodeid), f"--ormwatch-report={report}"],
+                cwd=self.copy,
+                env=self._environment(),
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=RERUN_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            output = f"no result after {RERUN_TIMEOUT:g} s"
+            return Rerun(passed=False, query_count=0, output=output, timed_out=True)
         output = done.stdout + done.stderr
         if not report.exists():
             return Rerun(passed=False, query_count=0, output=output)

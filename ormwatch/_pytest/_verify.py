@@ -66,6 +66,8 @@ def _label(finding: dict[str, Any]) -> str:
 
 def _judge(targets: list[dict[str, Any]], before: Rerun, after: Rerun) -> str | None:
     """Why the fix of ``targets`` fails, or None when it holds."""
+    if after.timed_out:
+        return "the re-run timed out"
     if not after.passed:
         return "the test fails with the fix"
     was = Counter(_key(f) for f in before.findings)
