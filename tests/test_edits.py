@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ormwatch import CallSite, Edit
-from ormwatch._fix import _edit, _patch, _source
+from ormwatch._fix import _edit, _merge, _patch, _source
 from tests.fix_support import apply_fixes
 from tests.testapp.models import Blog, Category, Post
 
@@ -73,11 +73,11 @@ def test_two_edits_of_one_statement_merge_and_a_conflict_keeps_the_first() -> No
     second = Edit(
         "m.py", 1, 1, '    qs = Category.objects.select_related("blog").order_by("-name")'
     )
-    (merged,) = _edit.merge([first, second], lines)
+    (merged,) = _merge.merge([first, second], lines)
     assert merged.text == '    qs = Category.objects.order_by("-name")'
     clash = Edit("m.py", 1, 1, '    qs = Category.objects.select_related("blog").all()')
     other = Edit("m.py", 1, 1, '    qs = Category.objects.select_related("blog").none()')
-    assert _edit.merge([clash, other], lines) == [clash]
+    assert _merge.merge([clash, other], lines) == [clash]
 
 
 def test_an_edit_without_text_deletes_its_lines(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_an_edit_without_text_deletes_its_lines(tmp_path: Path) -> None:
         "    rows = []",
         "    return rows",
     ]
-    assert _edit.apply(lines, [Edit("m.py", 3, 4, "")]) == [
+    assert _merge.apply(lines, [Edit("m.py", 3, 4, "")]) == [
         "def view():",
         "    names = {}",
         "    return rows",
@@ -106,8 +106,8 @@ def test_an_edit_that_deletes_a_statement_wins_and_removes_its_lines() -> None:
     rewritten = Edit("m.py", 2, 2, '    keys = set(qs.values_list("pk", flat=True))')
     deleted = Edit("m.py", 2, 2, "")
     for edits in ([rewritten, deleted], [deleted, rewritten]):
-        assert _edit.merge(edits, lines) == [deleted]
-    assert _edit.apply(lines, [deleted]) == ["    a = 1", "    return a"]
+        assert _merge.merge(edits, lines) == [deleted]
+    assert _merge.apply(lines, [deleted]) == ["    a = 1", "    return a"]
 
 
 def test_a_patch_imports_what_its_fix_uses_and_git_applies_it(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from ormwatch._analyse import _registry
 from ormwatch._analyse._analysis import Analysis
 from ormwatch._analyse._spec import Detect, KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit
+from ormwatch._fix import _merge
 from ormwatch._kinds import Severity
 from ormwatch._query import Query
 
@@ -48,7 +48,7 @@ def analyse(
     ]
     kept.sort(key=lambda f: (Severity.rank(f.severity), -f.duration_ms))
     try:
-        _edit.share_statements(kept)
+        _merge.share_statements(kept)
     except Exception as exc:
         _failsafe.swallow("merging the edits of one statement", exc)
     return kept

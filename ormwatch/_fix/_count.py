@@ -28,7 +28,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ormwatch._fix import _chain, _compose, _edit, _source, _variables
+from ormwatch._fix import _chain, _compose, _edit, _merge, _source, _variables
 from ormwatch._fix._count_terms import Target, Trigger, count, free_name, spans, terms, triggers
 from ormwatch._introspect import _relations
 from ormwatch._query import CallSite, Query
@@ -167,7 +167,7 @@ def _written(
     exact = [e for e in edits if e is not None]
     if len(exact) != len(edits):
         return Refused("a statement shares its line with another", annotation, chain.root)
-    merged = _edit.merge(exact, code.source.splitlines())
+    merged = _merge.merge(exact, code.source.splitlines())
     if len(merged) != len({(e.start_line, e.end_line) for e in exact}):
         return Refused("the statements to change overlap", annotation, chain.root)
     # Every statement the fix changes, in file order: the annotate alone would be

@@ -19,7 +19,7 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
-from ormwatch._fix import _chain, _edit, _exists_edit, _lookup_dict, _source, _variables
+from ormwatch._fix import _chain, _edit, _exists_edit, _lookup_dict, _merge, _source, _variables
 from ormwatch._fix._lookup_join import Lookup
 
 # Links that keep a queryset's rows and model instances (select_related can join them).
@@ -173,7 +173,7 @@ def merged_exactly(
         same = [e for e in edits if (e.start_line, e.end_line) == lines]
         if len(same) > 1 and not all(e.changes and e.text for e in same):
             return None
-    merged = _edit.merge(edits, source)
+    merged = _merge.merge(edits, source)
     for edit in merged:
         wanted = {
             c

@@ -1,6 +1,6 @@
 """Findings' edits as one unified diff that ``git apply`` accepts.
 
-Edits of one statement are merged (``_edit.merge``), and a name a fix uses
+Edits of one statement are merged (``_merge.merge``), and a name a fix uses
 that the file neither defines nor imports (``Prefetch``, ``Exists``, a model)
 is imported in the same patch, after the file's last top-level import.
 """
@@ -13,7 +13,8 @@ import difflib
 import os
 from collections.abc import Iterable, Sequence
 
-from ormwatch._fix._edit import Edit, apply, dedented, merge
+from ormwatch._fix._edit import Edit, dedented
+from ormwatch._fix._merge import apply, merge
 from ormwatch._fix._source import parsed
 
 __all__ = ["missing_imports", "rewritten_files", "unified_diff"]
