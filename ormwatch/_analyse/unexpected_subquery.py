@@ -18,7 +18,7 @@ from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import ROW_METHODS, Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes, _partition
+from ormwatch._fix import _behind, _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes, _partition
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, ImplicitSubquery, Query
@@ -150,16 +150,16 @@ def _in_fix(
     site = code_site(query) or origin
     if site is None:
         return None
-    codes = _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin)
+    codes = _behind.statements_behind(site) + _behind.statements_behind(origin)
     model = query.orm.model or ""
     for code in codes:
         edits = _lookup_fixes.through_lookup(code, model, sub)
         if edits:
-            return _exists_edit.site_of(code, site), edits
+            return _behind.site_of(code, site), edits
     for code in codes:
         edit = _lazy_in.rewritten(code, model, sub)
         if edit is not None:
-            return _exists_edit.site_of(code, site), (edit,)
+            return _behind.site_of(code, site), (edit,)
     return None
 
 
@@ -171,10 +171,10 @@ def _exclude_fix(
     if site is None:
         return None
     model = query.orm.model or ""
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+    for code in _behind.statements_behind(site) + _behind.statements_behind(origin):
         edit = _exists_edit.rewrite(code, model, [sub.relation], negated=True)
         if edit is not None:
-            return _exists_edit.site_of(code, site), edit
+            return _behind.site_of(code, site), edit
     return None
 
 

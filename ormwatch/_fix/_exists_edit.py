@@ -1,10 +1,8 @@
 """``Exists()`` written where the user wrote the filter across a multi-valued relation.
 
-The statement that ran (``rows = [c.name for c in without_quis]``) is rarely
-the one that wrote the filter (``without_quis = modi.exclude(post__title=...)``):
-``statements_behind`` follows the local variables a statement reads back to
-their one assignment, and ``rewrite`` turns each keyword across the relation
-into an ``Exists()`` of the related model with the user's own lookups and
+The statement that ran is rarely the one that wrote the filter: the callers
+find it with ``_behind.statements_behind``, and ``rewrite`` turns each keyword
+across the relation into an ``Exists()`` of the related model with the user's own lookups and
 values, keeping every other argument as written:
 
 - ``filter(post__title__contains="quis", name="x")`` becomes
@@ -23,57 +21,6 @@ import ast
 from collections.abc import Sequence
 
 from ormwatch._fix import _chain, _edit, _exists, _source
-from ormwatch._query import CallSite
-
-_DEPTH = 6
-
-
-def statements_behind(site: CallSite | None) -> list[_source.Code]:
-    """The statement at ``site``, then the one assignment of each local name it reads, and so on."""
-    code = _source.code_at(site) if site is not None else None
-    if code is None:
-        return []
-    found = [code]
-    seen = {id(code.statement)}
-    index = 0
-    while index < len(found) and len(found) < _DEPTH:
-        current = found[index]
-        index += 1
-        for root in _source.header(current):
-            for node in ast.walk(root):
-                if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
-                    continue
-                assign = assignment(code, node.id, current.statement.lineno)
-                if assign is not None and id(assign) not in seen:
-                    seen.add(id(assign))
-                    found.append(at(code, assign))
-    return found
-
-
-def assignment(code: _source.Code, name: str, before: int) -> ast.stmt | None:
-    """``name = ...``, the one assignment of the local ``name``, if it is above line ``before``."""
-    stores = [
-        n
-        for n in ast.walk(code.function)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-    ]
-    if len(stores) != 1 or not code.is_local(name) or stores[0].lineno >= before:
-        return None
-    assign = code.parents.get(stores[0])
-    if isinstance(assign, ast.Assign) and assign.targets == [stores[0]]:
-        return assign
-    return None
-
-
-def at(code: _source.Code, statement: ast.stmt) -> _source.Code:
-    return _source.Code(code.path, code.source, code.function, statement, code.parents)
-
-
-def site_of(code: _source.Code, near: CallSite) -> CallSite:
-    """The statement's first line as a call site (the origin a finding names)."""
-    line = code.statement.lineno
-    text = code.source.splitlines()[line - 1].strip() if code.source else ""
-    return CallSite(code.path, line, near.function, text, "python")
 
 
 def rewrite(
