@@ -8,9 +8,10 @@ values, keeping every other argument as written:
 - ``filter(post__title__contains="quis", name="x")`` becomes
   ``filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quis")), name="x")``
   (the keywords of one ``filter()`` call name one related row, as in ``Exists``);
-- ``exclude(post__title__contains="quis")`` becomes ``filter(~Exists(...))``,
-  only with that one keyword (``exclude()`` with several does not tie them to
-  one related row, so no single ``Exists`` says the same);
+- ``exclude(post__title__contains="quis")`` becomes ``filter(~Exists(...))``;
+  ``exclude()`` with several keywords does not tie them to one related row
+  (Django writes NOT EXISTS per keyword, under one NOT), so it becomes
+  ``exclude(Exists(...), Exists(...))``, one ``Exists`` per keyword;
 - ``Q(banning=user)`` becomes ``Exists(Ban.objects.filter(...))`` and
   ``~Q(post__x=1)`` becomes ``~Exists(...)``.
 """
@@ -40,7 +41,7 @@ def spans(
     name = model.rsplit(".", 1)[-1]
     for root in _source.header(code):
         for node in ast.walk(root):
-            if not isinstance(node, ast.Call) or _other_model(code, node, name):
+            if not isinstance(node, ast.Call) or other_model(code, node, name):
                 continue
             span = _q(code, node, model, paths, negated) if _exists.q_call(node) else None
             if span is None and isinstance(node.func, ast.Attribute):
@@ -57,7 +58,7 @@ def spans(
 Result = _edit.Span | list[_edit.Span] | str | None
 
 
-def _other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
+def other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
     """The call filters a queryset written from another model (``Tag.objects.filter()``):
     its keywords are relative to that model, not to the finding's."""
     if _exists.q_call(call):
@@ -141,12 +142,16 @@ def _method(
     if any(k.arg is None for k in call.keywords):
         return "refuse"  # **lookups may cross the relation too, out of sight
     if name == "exclude" and negated:
-        if len(call.keywords) != 1 or call.args:
+        if len(mine) != len(call.keywords) or call.args:
             return "refuse"
-        texts = _exists_text(code, model, mine, paths)
-        if texts is None:
+        # Django tests each keyword in a NOT EXISTS of its own: NOT (EXISTS(a) AND EXISTS(b)).
+        each = [_exists_text(code, model, [k], paths) for k in mine]
+        one = [t[0] for t in each if t is not None and len(t) == 1]
+        if len(one) != len(mine):
             return "refuse"
-        return _after(call.func.value, call, f".filter(~{texts[0]})")
+        if len(one) == 1:
+            return _after(call.func.value, call, f".filter(~{one[0]})")
+        return _after(call.func.value, call, f".exclude({', '.join(one)})")
     if name not in ("filter", "get") or negated:
         return "refuse"
     texts = _exists_text(code, model, mine, paths)
