@@ -149,9 +149,12 @@ def test_an_exclude_across_a_reverse_relation_becomes_not_exists_where_written(
 
 
 @pytest.mark.usefixtures("blogs")
-def test_an_exclude_of_two_conditions_gets_no_edit(
+def test_an_exclude_of_two_conditions_tests_each_with_its_own_exists(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # "beta one" has posts about quis and, in another post, one by alpha: excluded, since
+    # the two conditions of one exclude() need not hold for the same post.
+    Post.objects.filter(category__name="beta one", title__startswith="lorem").update(writer="alpha")
     applied = case(
         tmp_path,
         monkeypatch,
@@ -160,9 +163,15 @@ def test_an_exclude_of_two_conditions_gets_no_edit(
     return sorted(c.name for c in rows)
 """,
     )
-    findings = applied.before.report.findings
-    assert {f.kind for f in findings} == {"unexpected_subquery"}
-    assert [(f.fix, f.edits) for f in findings] == [(None, ())] * len(findings)
+    assert applied.before.infos == ["unexpected_subquery"] * 2
+    assert applied.after.infos == []
+    assert applied.after.result == applied.before.result
+    assert applied.before.result == ["beta two", "gamma one", "gamma two"]
+    assert (
+        'Category.objects.exclude(Exists(Post.objects.filter(category=OuterRef("pk"), '
+        'title__contains="quis")), Exists(Post.objects.filter(category=OuterRef("pk"), '
+        'writer="alpha")))'
+    ) in applied.source
 
 
 JOINS = [

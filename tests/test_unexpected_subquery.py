@@ -92,9 +92,13 @@ def test_two_excludes_in_one_call_are_two_findings() -> None:
         "post__title",
         "post__writer",
     ]
-    # Two conditions in one exclude() do not name one related row: no Exists() says the
-    # same, so no code is written.
-    assert [(f.fix, f.edits) for f in found] == [(None, ())] * 2
+    # Two conditions in one exclude() need not hold for one related row: one Exists() each,
+    # the same edit for both findings.
+    assert found[0].edits == found[1].edits
+    assert found[0].fix == (
+        '_ = list(Category.objects.exclude(Exists(Post.objects.filter(category=OuterRef("pk"), '
+        'title="x")), Exists(Post.objects.filter(category=OuterRef("pk"), writer="y"))))'
+    )
 
 
 @pytest.mark.usefixtures("seeded")

@@ -15,7 +15,7 @@ from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _compose, _edit, _exists, _exists_edit, _source
+from ormwatch._fix import _behind, _compose, _edit, _exists, _exists_edit, _source
 from ormwatch._introspect import _relations
 from ormwatch._kinds import Kind
 from ormwatch._query import CallSite, JoinedRelation, OrmContext, Query
@@ -126,7 +126,7 @@ def _refiltered(
     near = site or origin
     if near is None:
         return None
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+    for code in _behind.statements_behind(site) + _behind.statements_behind(origin):
         calls = _calls_on(code, path)
         literal = _prefetch_literal(code, lookup)
         if len(calls) != 1 or literal is None or related is None:
@@ -144,7 +144,7 @@ def _refiltered(
         )
         edit = _edit.rewrite_spans(code, [*spans, _exists_edit.span(literal, prefetch)])
         if edit is not None:
-            return _exists_edit.site_of(code, near), edit
+            return _behind.site_of(code, near), edit
     return None
 
 

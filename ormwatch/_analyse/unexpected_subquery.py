@@ -18,7 +18,15 @@ from ormwatch._analyse import _fragment
 from ormwatch._analyse._analysis import ROW_METHODS, Analysis, builder_site, code_site
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
-from ormwatch._fix import _edit, _exists, _exists_edit, _lazy_in, _lookup_fixes, _partition
+from ormwatch._fix import (
+    _behind,
+    _edit,
+    _exclude_match,
+    _exists,
+    _lazy_in,
+    _lookup_fixes,
+    _partition,
+)
 from ormwatch._fix._edit import Edit
 from ormwatch._kinds import Kind, Severity
 from ormwatch._query import CallSite, ImplicitSubquery, Query
@@ -122,8 +130,8 @@ def _finding(items: list[tuple[Query, ImplicitSubquery, int]]) -> Finding:
             fix = _edit.shown_all(edits)
             message += "; " + _partition.note(base, outer)
         elif excluded is not None:
-            origin, edit = excluded
-            fix, edits = _edit.shown(edit), (edit,)
+            origin, edits = excluded
+            fix = _edit.shown(edits[0]) if len(edits) == 1 else _edit.shown_all(edits)
         relation = _exists.relation_of(query.orm.model, sub.relation)
     return Finding(
         kind=Kind.UNEXPECTED_SUBQUERY,
@@ -150,32 +158,32 @@ def _in_fix(
     site = code_site(query) or origin
     if site is None:
         return None
-    codes = _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin)
+    codes = _behind.statements_behind(site) + _behind.statements_behind(origin)
     model = query.orm.model or ""
     for code in codes:
         edits = _lookup_fixes.through_lookup(code, model, sub)
         if edits:
-            return _exists_edit.site_of(code, site), edits
+            return _behind.site_of(code, site), edits
     for code in codes:
         edit = _lazy_in.rewritten(code, model, sub)
         if edit is not None:
-            return _exists_edit.site_of(code, site), (edit,)
+            return _behind.site_of(code, site), (edit,)
     return None
 
 
 def _exclude_fix(
     query: Query, sub: ImplicitSubquery, origin: CallSite | None
-) -> tuple[CallSite, Edit] | None:
-    """``exclude(rel__x=v)`` / ``~Q(rel__x=v)`` as ``~Exists(...)``, where it is written."""
+) -> tuple[CallSite, tuple[Edit, ...]] | None:
+    """``exclude(rel__x=v)`` / ``~Q(rel__x=v)`` as ``~Exists(...)``, in each statement that
+    wrote one of the finding's subqueries."""
     site = code_site(query) or origin
     if site is None:
         return None
-    model = query.orm.model or ""
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
-        edit = _exists_edit.rewrite(code, model, [sub.relation], negated=True)
-        if edit is not None:
-            return _exists_edit.site_of(code, site), edit
-    return None
+    codes = _behind.statements_behind(site) + _behind.statements_behind(origin)
+    found = _exclude_match.rewrites(query, sub, codes)
+    if not found:
+        return None
+    return _behind.site_of(found[0][0], site), tuple(edit for _, edit in found)
 
 
 KIND = KindSpec(

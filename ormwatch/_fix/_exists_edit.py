@@ -1,18 +1,17 @@
 """``Exists()`` written where the user wrote the filter across a multi-valued relation.
 
-The statement that ran (``rows = [c.name for c in without_quis]``) is rarely
-the one that wrote the filter (``without_quis = modi.exclude(post__title=...)``):
-``statements_behind`` follows the local variables a statement reads back to
-their one assignment, and ``rewrite`` turns each keyword across the relation
-into an ``Exists()`` of the related model with the user's own lookups and
+The statement that ran is rarely the one that wrote the filter: the callers
+find it with ``_behind.statements_behind``, and ``rewrite`` turns each keyword
+across the relation into an ``Exists()`` of the related model with the user's own lookups and
 values, keeping every other argument as written:
 
 - ``filter(post__title__contains="quis", name="x")`` becomes
   ``filter(Exists(Post.objects.filter(category=OuterRef("pk"), title__contains="quis")), name="x")``
   (the keywords of one ``filter()`` call name one related row, as in ``Exists``);
-- ``exclude(post__title__contains="quis")`` becomes ``filter(~Exists(...))``,
-  only with that one keyword (``exclude()`` with several does not tie them to
-  one related row, so no single ``Exists`` says the same);
+- ``exclude(post__title__contains="quis")`` becomes ``filter(~Exists(...))``;
+  ``exclude()`` with several keywords does not tie them to one related row
+  (Django writes NOT EXISTS per keyword, under one NOT), so it becomes
+  ``exclude(Exists(...), Exists(...))``, one ``Exists`` per keyword;
 - ``Q(banning=user)`` becomes ``Exists(Ban.objects.filter(...))`` and
   ``~Q(post__x=1)`` becomes ``~Exists(...)``.
 """
@@ -23,57 +22,6 @@ import ast
 from collections.abc import Sequence
 
 from ormwatch._fix import _chain, _edit, _exists, _source
-from ormwatch._query import CallSite
-
-_DEPTH = 6
-
-
-def statements_behind(site: CallSite | None) -> list[_source.Code]:
-    """The statement at ``site``, then the one assignment of each local name it reads, and so on."""
-    code = _source.code_at(site) if site is not None else None
-    if code is None:
-        return []
-    found = [code]
-    seen = {id(code.statement)}
-    index = 0
-    while index < len(found) and len(found) < _DEPTH:
-        current = found[index]
-        index += 1
-        for root in _source.header(current):
-            for node in ast.walk(root):
-                if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
-                    continue
-                assign = assignment(code, node.id, current.statement.lineno)
-                if assign is not None and id(assign) not in seen:
-                    seen.add(id(assign))
-                    found.append(at(code, assign))
-    return found
-
-
-def assignment(code: _source.Code, name: str, before: int) -> ast.stmt | None:
-    """``name = ...``, the one assignment of the local ``name``, if it is above line ``before``."""
-    stores = [
-        n
-        for n in ast.walk(code.function)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-    ]
-    if len(stores) != 1 or not code.is_local(name) or stores[0].lineno >= before:
-        return None
-    assign = code.parents.get(stores[0])
-    if isinstance(assign, ast.Assign) and assign.targets == [stores[0]]:
-        return assign
-    return None
-
-
-def at(code: _source.Code, statement: ast.stmt) -> _source.Code:
-    return _source.Code(code.path, code.source, code.function, statement, code.parents)
-
-
-def site_of(code: _source.Code, near: CallSite) -> CallSite:
-    """The statement's first line as a call site (the origin a finding names)."""
-    line = code.statement.lineno
-    text = code.source.splitlines()[line - 1].strip() if code.source else ""
-    return CallSite(code.path, line, near.function, text, "python")
 
 
 def rewrite(
@@ -93,7 +41,7 @@ def spans(
     name = model.rsplit(".", 1)[-1]
     for root in _source.header(code):
         for node in ast.walk(root):
-            if not isinstance(node, ast.Call) or _other_model(code, node, name):
+            if not isinstance(node, ast.Call) or other_model(code, node, name):
                 continue
             span = _q(code, node, model, paths, negated) if _exists.q_call(node) else None
             if span is None and isinstance(node.func, ast.Attribute):
@@ -110,7 +58,7 @@ def spans(
 Result = _edit.Span | list[_edit.Span] | str | None
 
 
-def _other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
+def other_model(code: _source.Code, call: ast.Call, name: str) -> bool:
     """The call filters a queryset written from another model (``Tag.objects.filter()``):
     its keywords are relative to that model, not to the finding's."""
     if _exists.q_call(call):
@@ -194,12 +142,16 @@ def _method(
     if any(k.arg is None for k in call.keywords):
         return "refuse"  # **lookups may cross the relation too, out of sight
     if name == "exclude" and negated:
-        if len(call.keywords) != 1 or call.args:
+        if len(mine) != len(call.keywords) or call.args:
             return "refuse"
-        texts = _exists_text(code, model, mine, paths)
-        if texts is None:
+        # Django tests each keyword in a NOT EXISTS of its own: NOT (EXISTS(a) AND EXISTS(b)).
+        each = [_exists_text(code, model, [k], paths) for k in mine]
+        one = [t[0] for t in each if t is not None and len(t) == 1]
+        if len(one) != len(mine):
             return "refuse"
-        return _after(call.func.value, call, f".filter(~{texts[0]})")
+        if len(one) == 1:
+            return _after(call.func.value, call, f".filter(~{one[0]})")
+        return _after(call.func.value, call, f".exclude({', '.join(one)})")
     if name not in ("filter", "get") or negated:
         return "refuse"
     texts = _exists_text(code, model, mine, paths)

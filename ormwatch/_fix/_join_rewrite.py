@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ormwatch._fix import _chain, _edit, _exists, _exists_edit, _source
+from ormwatch._fix import _behind, _chain, _edit, _exists, _exists_edit, _source
 from ormwatch._fix._chain import Link
 from ormwatch._query import CallSite, JoinedRelation
 
@@ -99,10 +99,10 @@ def _with_exists(
     near = site or origin
     if near is None:
         return None
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+    for code in _behind.statements_behind(site) + _behind.statements_behind(origin):
         edit = _exists_edit.rewrite(code, model, paths, negated=False)
         if edit is not None:
-            return _exists_edit.site_of(code, near), edit
+            return _behind.site_of(code, near), edit
     return None
 
 

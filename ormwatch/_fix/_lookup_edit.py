@@ -19,7 +19,7 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
-from ormwatch._fix import _chain, _edit, _exists_edit, _lookup_dict, _merge, _source, _variables
+from ormwatch._fix import _behind, _chain, _edit, _lookup_dict, _merge, _source, _variables
 from ormwatch._fix._lookup_join import Lookup
 
 # Links that keep a queryset's rows and model instances (select_related can join them).
@@ -133,12 +133,12 @@ def combined(
         by_statement.setdefault(id(statement), (statement, []))[1].append((node, text))
     all_edits = list(edits)
     for statement, replacements in by_statement.values():
-        edit = _edit.rewrite_statement(_exists_edit.at(code, statement), replacements)
+        edit = _edit.rewrite_statement(_behind.at(code, statement), replacements)
         if edit is None:
             return None
         all_edits.append(edit)
     for statement in (lookup.statement, *gone):
-        deleted = deletion(_exists_edit.at(code, statement))
+        deleted = deletion(_behind.at(code, statement))
         if deleted is None:
             return None
         all_edits.append(deleted)

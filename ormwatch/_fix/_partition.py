@@ -26,7 +26,7 @@ import re
 
 from django.db.models import Field
 
-from ormwatch._fix import _chain, _compose, _edit, _exists, _exists_edit, _source
+from ormwatch._fix import _behind, _chain, _compose, _edit, _exists, _source
 from ormwatch._query import CallSite
 
 # Calls that read an iterable once and keep no queryset behaviour.
@@ -59,11 +59,11 @@ def split(site: CallSite | None, origin: CallSite | None, model: str, path: str)
     near = site or origin
     if near is None:
         return None
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+    for code in _behind.statements_behind(site) + _behind.statements_behind(origin):
         found = _split(code, model, path)
         if found is not None:
             edits, base = found
-            return _exists_edit.site_of(code, near), edits, base
+            return _behind.site_of(code, near), edits, base
     return None
 
 
@@ -115,7 +115,7 @@ def _split(code: _source.Code, model: str, path: str) -> tuple[tuple[_edit.Edit,
         return None
     halves = {method: (code.statement, name), other[0][1][2]: (other[0][0], other[0][1][0])}
     first = min(halves.values(), key=lambda h: h[0].lineno)[0]
-    base_statement = _exists_edit.assignment(code, base, first.lineno)
+    base_statement = _behind.assignment(code, base, first.lineno)
     if not isinstance(base_statement, ast.Assign) or base_statement not in block:
         return None
     names = [n for _, n in halves.values()]
@@ -141,14 +141,14 @@ def _split(code: _source.Code, model: str, path: str) -> tuple[tuple[_edit.Edit,
     end = _end(base_statement.value)
     edits = [
         _edit.rewrite_spans(
-            _exists_edit.at(code, base_statement), [(end, end, f".annotate({annotation}={exists})")]
+            _behind.at(code, base_statement), [(end, end, f".annotate({annotation}={exists})")]
         )
     ]
     for kind, (statement, _) in sorted(halves.items(), key=lambda h: h[1][0].lineno):
         assert isinstance(statement, ast.Assign)
         node = statement.value
         span = ((node.lineno, node.col_offset), _end(node), texts[kind])
-        edits.append(_edit.rewrite_spans(_exists_edit.at(code, statement), [span]))
+        edits.append(_edit.rewrite_spans(_behind.at(code, statement), [span]))
     if any(e is None for e in edits):
         return None
     return tuple(e for e in edits if e is not None), base

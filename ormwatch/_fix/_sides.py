@@ -26,6 +26,7 @@ import ast
 from typing import Any
 
 from ormwatch._fix import (
+    _behind,
     _chain,
     _compose,
     _edit,
@@ -49,10 +50,10 @@ def labelled(
     near = site or origin
     if near is None or len(paths) != 2:
         return None
-    for code in _exists_edit.statements_behind(site) + _exists_edit.statements_behind(origin):
+    for code in _behind.statements_behind(site) + _behind.statements_behind(origin):
         edits = _labelled(code, model, paths)
         if edits is not None:
-            return _exists_edit.site_of(code, near), edits
+            return _behind.site_of(code, near), edits
     return None
 
 
@@ -168,9 +169,9 @@ def _edits(
         entry = by_statement.setdefault(id(statement), (statement, []))
         entry[1].append(((compare.lineno, compare.col_offset), end, text))
     for statement, found in by_statement.values():
-        edits.append(_edit.rewrite_spans(_exists_edit.at(code, statement), found))
+        edits.append(_edit.rewrite_spans(_behind.at(code, statement), found))
     # The set is no longer read: it goes, with the comment lines about it.
-    edits.append(_lookup_edit.deletion(_exists_edit.at(code, set_statement)))
+    edits.append(_lookup_edit.deletion(_behind.at(code, set_statement)))
     if any(e is None for e in edits):
         return None
     return tuple(e for e in edits if e is not None)
