@@ -93,28 +93,6 @@ def _path(
     return "__".join(reversed(names))
 
 
-def _prefetching_query(analysis: Analysis, loader: Query | None) -> Query | None:
-    """The queryset whose ``prefetch_related()`` ran ``loader``, a prefetch query, if plain.
-
-    None when the lookup went through a ``Prefetch()`` with its own queryset:
-    a plain lookup beside it would clash with it ("already seen with a
-    different queryset"), so no eager fix is written there.
-    """
-    if loader is None or loader.orm.kind != "prefetch" or not loader.orm.prefetch_lookup:
-        return None
-    lookup = loader.orm.prefetch_lookup
-    for query in reversed(analysis.queries[: loader.index]):
-        orm = query.orm
-        if orm.kind == "query" and any(
-            p == lookup or p.startswith(f"{lookup}__") or lookup.startswith(f"{p}__")
-            for p in orm.prefetch_related
-        ):
-            if any(lookup == p or lookup.startswith(f"{p}__") for p in orm.prefetch_querysets):
-                return None
-            return query
-    return None
-
-
 def _finding(
     analysis: Analysis,
     root: Key,
@@ -133,7 +111,7 @@ def _finding(
     # A deferred field of a select_related() object is written from the loader's model too.
     root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
     prefetched_by = (
-        _prefetching_query(analysis, loader) if first.orm.kind != "deferred_load" else None
+        analysis.prefetching_query(loader) if first.orm.kind != "deferred_load" else None
     )
     if prefetched_by is not None and loader is not None and prefetched_by.orm.model:
         # Instances a prefetch produced: the fix extends the queryset's own lookup
