@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _gets, _loop, _served, _testcode
+from ormwatch._analyse import _chained, _gets, _loop, _runs, _served, _testcode
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -160,7 +160,10 @@ def _finding(
                 loader.view, eager.select_related, eager.prefetch_related
             )
             origin, edit = line or origin, None
-        saved = count - (eager.extra_queries if eager else 0)
+        # A prefetch runs its queries each time its queryset runs: once per loader statement.
+        grouped = {q.index for group in groups.values() for q in group}
+        runs = _runs.loader_runs(analysis, groups[root], grouped)
+        saved = count - (eager.extra_queries * runs if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
         uncached = next(filter(None, (_served.uncached_call(groups[k][0]) for k in family)), None)
@@ -181,6 +184,10 @@ def _finding(
                 f"and do the {uncached}() in Python over all(), or give a Prefetch() a queryset "
                 f"that does it and a to_attr, and read that attribute in the loop"
             )
+        elif eager is not None and _runs.batches_nothing(count, runs, eager):
+            # Pizza.objects.get(pk=pk) once per item: a prefetch on it batches nothing.
+            fix, edit, saved = None, None, 0
+            how = _runs.advice(name, loader, eager)
         if isinstance(counted, _count.Refused):
             how += f"; {counted.advice()}"
     # Fetch modes batch single-object loads only (a foreign key, a one-to-one);
