@@ -220,3 +220,60 @@ def test_a_get_once_is_not_taken_for_a_get_per_item() -> None:
     [found] = report.findings
     assert "would not help" not in found.message
     assert found.saved_queries == 2
+
+
+@pytest.mark.usefixtures("pizzas")
+def test_no_prefetch_on_a_get_per_item_whose_relation_some_items_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The prefetch would run for every get(), the loads ran for two of three: one query more.
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Pizza
+
+
+        def view():
+            names = {}
+            for name in ["Diavola", "Margherita", "Quattro"]:
+                pizza = Pizza.objects.get(name=name)
+                if name != "Margherita":
+                    names[name] = sorted(t.name for t in pizza.toppings.all())
+            return names
+        """,
+    )
+    found = _toppings_finding(applied.before.report)
+    assert found.edits == ()
+    assert "one query before the loop" in found.message
+    assert "prefetch_related" not in applied.patch
+
+
+@pytest.mark.usefixtures("pizzas")
+def test_a_get_per_item_whose_relation_is_read_twice_keeps_its_prefetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two reads of the relation per pizza (one helper), one prefetch per pizza: half the loads.
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        """
+        from tests.testapp.models import Pizza
+
+
+        def toppings(pizza, spicy):
+            return sorted(t.name for t in pizza.toppings.all() if t.spicy == spicy)
+
+
+        def view():
+            names = {}
+            for name in ["Diavola", "Margherita", "Quattro"]:
+                pizza = Pizza.objects.get(name=name)
+                names[name] = (toppings(pizza, True), toppings(pizza, False))
+            return names
+        """,
+    )
+    assert 'Pizza.objects.prefetch_related("toppings").get(name=name)' in applied.patch
+    assert applied.after.report.query_count == applied.before.report.query_count - 3
+    assert [f.details.get("shape") for f in applied.after.report.findings] == ["get_in_loop"]
+    assert applied.after.result == applied.before.result

@@ -22,38 +22,28 @@ _ONE_ROW = frozenset(
 
 
 def loader_runs(analysis: Analysis, loads: list[Query], grouped: set[int]) -> int:
-    """How many statements produced the instances ``loads`` (one N+1 group) read.
+    """How many times the statements that produced the instances ``loads`` read ran.
 
-    The distinct loaders of the loads; for a loader that gives one row a
-    statement, as many as its line ran, up to one per instance (``get()`` in a
-    comprehension before the loop: the loads all hang off the last one, yet
-    each instance had its own).
-    A loader that is itself an N+1 load (``grouped``) does not count: a
-    relation to the same model (``user.following.all()`` per user) looks as if
-    each load produced the next instance.
+    The distinct loaders of the loads (one N+1 group). For a loader that
+    gives one row a statement, every statement its line ran: a prefetch there
+    runs for each row, read or not, and a ``get()`` in a comprehension before
+    the loop has all the loads hang off its last statement. A loader that is
+    itself an N+1 load (``grouped``) does not count: a relation to the same
+    model (``user.following.all()`` per user) looks as if each load produced
+    the next instance.
     """
     loaders = {
         q.index: q
         for q in filter(None, (analysis.loader(q) for q in loads))
         if q.index not in grouped
     }
-    runs = len(loaders)
-    instances = len({q.orm.instance_pk for q in loads})
-    for loader in loaders.values():
-        if _one_row(loader):
-            runs = max(runs, min(instances, _site_runs(analysis, loader)))
-    return max(runs, 1)
+    sites = {_site(q) for q in loaders.values() if _one_row(q)}
+    site_runs = sum(1 for q in analysis.queries if _site(q) in sites)
+    return max(len(loaders), site_runs, 1)
 
 
-def _site_runs(analysis: Analysis, loader: Query) -> int:
-    """The statements ``loader``'s line ran: the same SQL shape, site and request segment."""
-    return sum(
-        1
-        for q in analysis.queries
-        if q.segment == loader.segment
-        and q.call_site == loader.call_site
-        and q.fingerprint == loader.fingerprint
-    )
+def _site(query: Query) -> tuple[int, object, str]:
+    return (query.segment, query.call_site, query.fingerprint)
 
 
 def _one_row(query: Query) -> bool:
