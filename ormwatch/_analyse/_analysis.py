@@ -101,6 +101,27 @@ class Analysis:
         called = re.search(rf"\.{re.escape(orm.relation.field)}\.(\w+)\(", query.call_site.code)
         return called is not None and called.group(1) != "all"
 
+    def prefetching_query(self, loader: Query | None) -> Query | None:
+        """The queryset whose ``prefetch_related()`` ran ``loader``, a prefetch query, if plain.
+
+        None when the lookup went through a ``Prefetch()`` with its own queryset:
+        a plain lookup beside it would clash with it ("already seen with a
+        different queryset"), so no eager fix is written there.
+        """
+        if loader is None or loader.orm.kind != "prefetch" or not loader.orm.prefetch_lookup:
+            return None
+        lookup = loader.orm.prefetch_lookup
+        for query in reversed(self.queries[: loader.index]):
+            orm = query.orm
+            if orm.kind == "query" and any(
+                p == lookup or p.startswith(f"{lookup}__") or lookup.startswith(f"{p}__")
+                for p in orm.prefetch_related
+            ):
+                if any(lookup == p or lookup.startswith(f"{p}__") for p in orm.prefetch_querysets):
+                    return None
+                return query
+        return None
+
     def _index(self) -> dict[int, tuple[Query, str]]:
         if self._loaders is None:
             self._loaders = _index_loaders(self.queries)

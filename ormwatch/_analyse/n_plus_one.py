@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import django
 
-from ormwatch._analyse import _chained, _gets, _loop, _served, _testcode
+from ormwatch._analyse import _chained, _gets, _loop, _runs, _served, _testcode
 from ormwatch._analyse._analysis import Analysis, builder_site, code_site, handed_over
 from ormwatch._analyse._spec import KindSpec
 from ormwatch._finding import Finding
@@ -93,28 +93,6 @@ def _path(
     return "__".join(reversed(names))
 
 
-def _prefetching_query(analysis: Analysis, loader: Query | None) -> Query | None:
-    """The queryset whose ``prefetch_related()`` ran ``loader``, a prefetch query, if plain.
-
-    None when the lookup went through a ``Prefetch()`` with its own queryset:
-    a plain lookup beside it would clash with it ("already seen with a
-    different queryset"), so no eager fix is written there.
-    """
-    if loader is None or loader.orm.kind != "prefetch" or not loader.orm.prefetch_lookup:
-        return None
-    lookup = loader.orm.prefetch_lookup
-    for query in reversed(analysis.queries[: loader.index]):
-        orm = query.orm
-        if orm.kind == "query" and any(
-            p == lookup or p.startswith(f"{lookup}__") or lookup.startswith(f"{p}__")
-            for p in orm.prefetch_related
-        ):
-            if any(lookup == p or lookup.startswith(f"{p}__") for p in orm.prefetch_querysets):
-                return None
-            return query
-    return None
-
-
 def _finding(
     analysis: Analysis,
     root: Key,
@@ -133,7 +111,7 @@ def _finding(
     # A deferred field of a select_related() object is written from the loader's model too.
     root_model = loader.orm.model if joined and loader and loader.orm.model else relation.model
     prefetched_by = (
-        _prefetching_query(analysis, loader) if first.orm.kind != "deferred_load" else None
+        analysis.prefetching_query(loader) if first.orm.kind != "deferred_load" else None
     )
     if prefetched_by is not None and loader is not None and prefetched_by.orm.model:
         # Instances a prefetch produced: the fix extends the queryset's own lookup
@@ -182,7 +160,10 @@ def _finding(
                 loader.view, eager.select_related, eager.prefetch_related
             )
             origin, edit = line or origin, None
-        saved = count - (eager.extra_queries if eager else 0)
+        # A prefetch runs its queries each time its queryset runs: once per loader statement.
+        grouped = {q.index for group in groups.values() for q in group}
+        runs = _runs.loader_runs(analysis, groups[root], grouped)
+        saved = count - (eager.extra_queries * runs if eager else 0)
         how = _how(eager)
         what = " and ".join(f"{root_model}.{p}" for p in paths)
         uncached = next(filter(None, (_served.uncached_call(groups[k][0]) for k in family)), None)
@@ -203,6 +184,10 @@ def _finding(
                 f"and do the {uncached}() in Python over all(), or give a Prefetch() a queryset "
                 f"that does it and a to_attr, and read that attribute in the loop"
             )
+        elif eager is not None and _runs.batches_nothing(count, runs, eager):
+            # Pizza.objects.get(pk=pk) once per item: a prefetch on it batches nothing.
+            fix, edit, saved = None, None, 0
+            how = _runs.advice(name, loader, eager)
         if isinstance(counted, _count.Refused):
             how += f"; {counted.advice()}"
     # Fetch modes batch single-object loads only (a foreign key, a one-to-one);
