@@ -28,6 +28,14 @@ RULES: list[dict[str, Any]] = [
         "reason": "core/timeline.py builds a start and an end event per instance, each with its own instance.tags.all() (timeline.py:71, 83, ...): every instance's tags are read twice per page",
     },
     {
+        # First seen at db646de (the random test data), read then; every query core/timeline.py
+        # itself runs per event is an instance.child load (the tags are read in the template).
+        "kind": "duplicate_query",
+        "call_site": r"^core/timeline\.py:\d+$",
+        "verdict": "real",
+        "reason": "the timeline loads instance.child per event in each _add_* function (core/timeline.py:66, 106, ...): a tummy time and a sleep of the same child load the same Child row twice; select_related('child') on the timeline querysets removes both loads",
+    },
+    {
         "id": "af852020d2",
         "verdict": "real",
         "reason": "Timer.title_with_child counts Child rows (Child.count()) on every call, called again by the template in the same request",
