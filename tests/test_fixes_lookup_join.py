@@ -165,7 +165,7 @@ def test_a_lookup_beside_an_ignored_select_related_is_named_in_values(
     categories = Category.objects.select_related("blog").filter(name__contains="o").{values}
     # The blog names, looked up by key.
     names = {built}
-    return [(row["name"], names[row[{key}]]) for row in categories]
+    return sorted((row["name"], names[row[{key}]]) for row in categories)
 """,
     )
     joined(applied, "eager_load_ignored", f"-    names = {built}")
@@ -220,7 +220,7 @@ def test_a_lookup_that_could_answer_otherwise_keeps_the_plain_fix(
         f"""
     rows = {model}.objects.select_related("{fk}").filter({where}).values()
     names = {built}
-    return [(row["name"], {read}) for row in rows]
+    return sorted((row["name"], {read}) for row in rows)
 """,
     )
     kept(applied, "eager_load_ignored", f"rows = {model}.objects.filter({where}).values()")
@@ -241,7 +241,7 @@ def test_a_lookup_over_a_variable_is_joined_only_when_it_held_every_row(
     held = {held}
     rows = Category.objects.select_related("blog").filter(name__startswith="a").values()
     names = {{b.id: b.name for b in held}}
-    return [(row["name"], names[row["blog_id"]]) for row in rows]
+    return sorted((row["name"], names[row["blog_id"]]) for row in rows)
 """,
     )
     if every:
@@ -284,7 +284,7 @@ def test_a_write_between_the_dict_and_the_rows_keeps_the_plain_fix(
     rows = Category.objects.select_related("blog").filter(name__startswith="a").values()
     names = dict(Blog.objects.values_list("id", "name"))
     Blog.objects.filter(name="alpha").update(name="alpha")  # the names the dict holds may go
-    return [(row["name"], names[row["blog_id"]]) for row in rows]
+    return sorted((row["name"], names[row["blog_id"]]) for row in rows)
 """,
     )
     kept(applied, "eager_load_ignored", 'rows = Category.objects.filter(name__startswith="a")')

@@ -150,7 +150,8 @@ class TestNPlusOnePage:
             {"request_id": self.request_id, "exclude_history": "True"},
         )
         button = response.json()[PANEL_ID]["button"]
-        assert "1 N+1 · 9 queries" in button
+        # (a loaded machine may add "1 slow query" between the two)
+        assert re.search(r"1 N\+1 · (\d+ slow quer(y|ies) · )?9 queries", button), button
 
 
 @pytest.mark.usefixtures("toolbar")
