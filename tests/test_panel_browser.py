@@ -93,6 +93,11 @@ def test_n_plus_one_page(server: str, page: Any) -> None:
     badge = finding.locator(".ow-badge")
     # (waits for the stylesheet: on a busy machine it may apply after the panel shows)
     sync_api.expect(badge).to_have_css("background-color", "rgb(183, 121, 31)")
+    # The relation and its path read as one line (the toolbar makes <code> a block).
+    relation = finding.locator(".ow-places dd", has_text=", path")
+    tops = relation.locator("code").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().top)")
+    assert len(tops) == 2
+    assert tops[0] == tops[1], tops
     # Editor links.
     link = finding.locator(".ow-places a.ow-path").first
     assert link.get_attribute("href").startswith("vscode://file/")
