@@ -397,3 +397,31 @@ def view():
     assert applied.after.kinds == [], applied.patch
     assert applied.after.result == applied.before.result == "1 2 3 4 "
     assert 'companies = Company.objects.prefetch_related("product_set")' in applied.source
+
+
+@pytest.mark.parametrize("chain", ["Restaurant.objects.all()", 'Restaurant.objects.order_by("pk")'])
+def test_a_count_and_a_join_on_one_statement_are_both_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chain: str
+) -> None:
+    # Two N+1s of one loop: select_related() and annotate(Count()) edit one chain.
+    for index in range(3):
+        pizza = Pizza.objects.create(name=f"pizza {index}")
+        Restaurant.objects.create(name=f"place {index}", best_pizza=pizza).pizzas.add(pizza)
+    applied = apply_fixes(
+        tmp_path,
+        monkeypatch,
+        "from tests.testapp.models import Restaurant\n\n\n"
+        f"""
+def view():
+    rows = []
+    for r in {chain}:
+        rows.append((r.best_pizza.name, r.pizzas.count()))
+    return sorted(rows)
+""",
+    )
+    assert applied.before.kinds == ["n_plus_one", "n_plus_one"]
+    assert applied.after.kinds == [], applied.patch
+    assert applied.after.report.query_count == 1, applied.patch
+    assert applied.after.result == applied.before.result
+    assert 'select_related("best_pizza")' in applied.source
+    assert "r.pizzas_count" in applied.source
