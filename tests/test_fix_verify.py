@@ -14,7 +14,7 @@ import pytest
 from ormwatch import Edit
 from ormwatch._pytest import _project
 from ormwatch._pytest._project import Project, Rerun, _plugins
-from ormwatch._pytest._verify import _judge, _Test
+from ormwatch._pytest._verify import UNSTEADY, _judge, _Test
 
 
 def finding(kind: str, line: int = 3, severity: str = "warning", saved: int = 0) -> dict[str, Any]:
@@ -106,10 +106,23 @@ class Copy:
 def test_more_queries_than_in_the_suite_are_compared_with_the_test_run_alone() -> None:
     # In the suite a cache was warm (4 queries); alone the test runs 6, fixed 2.
     first = Rerun(True, 4, [N_PLUS_ONE])
-    copy = Copy(Rerun(True, 5, []), Rerun(True, 6, [N_PLUS_ONE]))
+    copy = Copy(Rerun(True, 5, []), Rerun(True, 6, [N_PLUS_ONE]), Rerun(True, 6, [N_PLUS_ONE]))
     verdict, before, after = _Test(copy, "t.py::a", first).attempt([N_PLUS_ONE])  # type: ignore[arg-type]
     assert (verdict, before, after.query_count) == (None, 6, 5)
-    assert copy.files[1] == {}  # the second run is the unpatched test
+    assert copy.files[1:] == [{}, {}]  # then the unpatched test, twice
+
+
+def test_a_test_whose_queries_vary_unpatched_is_not_judged() -> None:
+    # Random test data: alone, unpatched, the test ran 93 queries, then 117.
+    first = Rerun(True, 93, [N_PLUS_ONE])
+    copy = Copy(Rerun(True, 103, []), Rerun(True, 93, [N_PLUS_ONE]), Rerun(True, 117, []))
+    test = _Test(copy, "t.py::a", first)  # type: ignore[arg-type]
+    verdict, before, after = test.attempt([N_PLUS_ONE])
+    assert (verdict, before, after.query_count) == (UNSTEADY, 93, 103)
+    # A second fix of the same test is not judged either, without running it alone again.
+    copy.runs.append(Rerun(True, 90, []))
+    assert test.attempt([N_PLUS_ONE])[0] == UNSTEADY
+    assert len(copy.files) == 4
 
 
 def test_an_edit_survives_its_dict() -> None:
