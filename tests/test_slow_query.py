@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 import ormwatch
+from ormwatch import _conf
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,9 @@ def test_a_statement_over_the_limit_is_reported(settings: object) -> None:
     assert finding.call_site.path == __file__
 
 
-def test_the_default_limit_is_100_ms() -> None:
+def test_the_default_limit_is_100_ms(settings: object) -> None:
+    settings.ORMWATCH = {}  # type: ignore[attr-defined]
+    assert _conf.get().slow_query_ms == 100
     sql = _sleep_sql(0.02)
     with ormwatch.watch() as report, connection.cursor() as cursor:
         cursor.execute(sql)
